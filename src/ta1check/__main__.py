@@ -1,0 +1,5 @@
+"""``python -m ta1check``."""
+
+from .cli import entry
+
+entry()

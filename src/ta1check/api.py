@@ -1,0 +1,113 @@
+"""The library API: what the CLI calls, and what a program embedding ta1check calls.
+
+from ta1check.api import Settings, check
+run = check([Path("claims.toml")], Settings(email="me@example.org"))
+run.exit_code(FailOn.ERROR)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+from .claims import ClaimsFile, load_claims
+from .pubmed.cache import RecordCache
+from .pubmed.entrez import DEFAULT_BASE_URL, EntrezClient, EntrezConfig, build_session
+from .pubmed.source import EntrezSource, Outcome, Progress
+from .results import CheckRun, run_checks
+
+DEFAULT_MAX_AGE = timedelta(days=7)
+
+
+def default_cache_dir() -> Path:
+    return Path(user_cache_dir("ta1check", appauthor=False))
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything a run needs to know besides the claims. ``api_key`` never appears in
+    ``repr``."""
+
+    eutils_url: str = DEFAULT_BASE_URL
+    email: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    cache_dir: Path | None = field(default_factory=default_cache_dir)
+    offline: bool = False
+    refresh: bool = False
+    max_age: timedelta = DEFAULT_MAX_AGE
+    timeout: float = 120.0
+    max_attempts: int = 5
+    read_timeout: float = 60.0
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Settings from ``NCBI_EMAIL``, ``NCBI_API_KEY``, ``TA1CHECK_CACHE`` and
+        ``TA1CHECK_EUTILS_URL``; keyword arguments that are not None win."""
+        values: dict[str, object] = {}
+        if os.environ.get("TA1CHECK_EUTILS_URL"):
+            values["eutils_url"] = os.environ["TA1CHECK_EUTILS_URL"]
+        if os.environ.get("NCBI_EMAIL"):
+            values["email"] = os.environ["NCBI_EMAIL"]
+        if os.environ.get("NCBI_API_KEY"):
+            values["api_key"] = os.environ["NCBI_API_KEY"].strip()
+        if os.environ.get("TA1CHECK_CACHE"):
+            values["cache_dir"] = Path(os.environ["TA1CHECK_CACHE"]).expanduser()
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**values)  # type: ignore[arg-type]
+
+    def entrez_config(self) -> EntrezConfig:
+        return EntrezConfig(
+            base_url=self.eutils_url,
+            email=self.email,
+            api_key=self.api_key,
+            timeout=self.timeout,
+            max_attempts=self.max_attempts,
+            read_timeout=self.read_timeout,
+        )
+
+
+@contextmanager
+def open_source(settings: Settings) -> Iterator[EntrezSource]:
+    """The cached, rate-limited E-utilities source for these settings, closed afterwards."""
+    cache = (
+        RecordCache.sqlite(settings.cache_dir, max_age=settings.max_age)
+        if settings.cache_dir is not None
+        else None
+    )
+    client = None
+    session = None
+    if not settings.offline:
+        config = settings.entrez_config()
+        session = build_session(config)
+        client = EntrezClient(session, config)
+    try:
+        yield EntrezSource(client, cache, offline=settings.offline, refresh=settings.refresh)
+    finally:
+        if session is not None:
+            session.close()
+        if cache is not None:
+            cache.close()
+
+
+def load(paths: Sequence[Path]) -> list[ClaimsFile]:
+    """Load every claims file; raises ``ClaimsError`` at the first invalid one."""
+    return [load_claims(p) for p in paths]
+
+
+def check(paths: Sequence[Path], settings: Settings, progress: Progress | None = None) -> CheckRun:
+    """Load the claims files, fetch their records (each PMID once), check every claim."""
+    files = load(paths)
+    with open_source(settings) as source:
+        return run_checks(files, source, progress)
+
+
+def lookup(pmids: Collection[int], settings: Settings) -> dict[int, Outcome]:
+    """The records for ``pmids`` (for ``ta1check show``)."""
+    with open_source(settings) as source:
+        return source.fetch(pmids)

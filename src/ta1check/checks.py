@@ -1,0 +1,312 @@
+"""The checks: pure functions from what a claim states and what PubMed says to findings.
+
+One function per finding code. None does I/O; each returns a tuple of ``Finding`` (empty when
+the claim passes, or states nothing the check could compare).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+
+from .claims import Claim
+from .findings import Code, Finding, Severity
+from .normalize import doi_key, fold, journal_matches, name_key, title_key, titles_match
+from .pubmed.cache import NotFound
+from .pubmed.record import Author, Record
+from .pubmed.source import Outcome, Unverified
+
+Check = Callable[[Claim, Record], tuple[Finding, ...]]
+
+
+def _finding(
+    code: Code,
+    field: str,
+    stated: object,
+    pubmed: object,
+    message: str,
+    severity: Severity | None = None,
+) -> Finding:
+    return Finding(
+        code=code,
+        severity=severity or code.default,
+        field=field,
+        stated=None if stated is None else str(stated),
+        pubmed=None if pubmed is None else str(pubmed),
+        message=message,
+    )
+
+
+def check_pmid(claim: Claim) -> tuple[Finding, ...]:
+    if claim.pmid is not None:
+        return ()
+    return (
+        _finding(
+            Code.PMID_INVALID,
+            "pmid",
+            claim.pmid_raw,
+            None,
+            f"{claim.pmid_raw!r} is not a PMID (a positive whole number without leading zeros)",
+        ),
+    )
+
+
+def check_not_found(claim: Claim, outcome: NotFound) -> tuple[Finding, ...]:
+    return (
+        _finding(
+            Code.PMID_NOT_FOUND,
+            "pmid",
+            claim.pmid,
+            None,
+            f"PubMed has no record with PMID {outcome.pmid}",
+        ),
+    )
+
+
+def check_unverified(claim: Claim, outcome: Unverified) -> tuple[Finding, ...]:
+    return (
+        _finding(
+            Code.UNVERIFIED,
+            "pmid",
+            claim.pmid,
+            None,
+            f"could not verify PMID {outcome.pmid}: {outcome.cause}",
+        ),
+    )
+
+
+def check_title(claim: Claim, record: Record) -> tuple[Finding, ...]:
+    if not claim.title or titles_match(claim.title, record.title):
+        return ()
+    return (
+        _finding(
+            Code.TITLE_MISMATCH,
+            "title",
+            claim.title,
+            record.title,
+            f"PubMed's title is {record.title!r}; the article says {claim.title!r}",
+        ),
+    )
+
+
+def check_year(claim: Claim, record: Record) -> tuple[Finding, ...]:
+    stated = claim.stated_year
+    if stated is None or not record.years or stated in record.years:
+        return ()
+    if record.epub_year is not None and stated == record.epub_year:
+        return (
+            _finding(
+                Code.YEAR_MISMATCH,
+                "year",
+                stated,
+                record.year,
+                f"{stated} is the e-publication year; the issue is dated {record.pub_date} "
+                f"(cite {record.year})",
+                severity=Severity.WARNING,
+            ),
+        )
+    return (
+        _finding(
+            Code.YEAR_MISMATCH,
+            "year",
+            stated,
+            record.year,
+            f"PubMed says {record.year} ({record.pub_date}), the article says {stated}",
+        ),
+    )
+
+
+def _author_matches(stated: str, author: Author) -> bool:
+    key = name_key(stated)
+    if not key:
+        return False
+    if author.collective:
+        return key == name_key(author.collective) or fold(stated) in fold(author.collective)
+    return key == name_key(author.last_name)
+
+
+def check_author(claim: Claim, record: Record) -> tuple[Finding, ...]:
+    stated = claim.stated_first_author
+    if not stated or not record.authors:
+        return ()
+    first = record.authors[0]
+    findings: list[Finding] = []
+    if not _author_matches(stated, first):
+        position = next(
+            (i for i, a in enumerate(record.authors, 1) if _author_matches(stated, a)), None
+        )
+        if position is not None:
+            where = f"{stated} is author {position} of {len(record.authors)}"
+        else:
+            where = f"{stated} is not among the record's {len(record.authors)} authors"
+        findings.append(
+            _finding(
+                Code.AUTHOR_MISMATCH,
+                "first_author",
+                stated,
+                first.display,
+                f"PubMed's first author is {first.display}; {where}",
+            )
+        )
+    second = claim.stated_second_author
+    if (second and not findings) and (
+        len(record.authors) < 2 or not _author_matches(second, record.authors[1])
+    ):
+        actual = record.authors[1].display if len(record.authors) > 1 else None
+        findings.append(
+            _finding(
+                Code.AUTHOR_MISMATCH,
+                "second_author",
+                second,
+                actual,
+                f"PubMed's second author is {actual}; the article names {second}"
+                if actual
+                else f"PubMed lists one author; the article names {second} as second",
+            )
+        )
+    return tuple(findings)
+
+
+def check_journal(claim: Claim, record: Record) -> tuple[Finding, ...]:
+    stated = claim.stated_journal
+    names = record.journal_names
+    if not stated or not names or journal_matches(stated, names):
+        return ()
+    shown = record.iso_abbreviation or record.medline_ta or record.journal
+    also = f" ({record.journal})" if record.journal and record.journal != shown else ""
+    return (
+        _finding(
+            Code.JOURNAL_MISMATCH,
+            "journal",
+            stated,
+            shown,
+            f"PubMed's journal is {shown}{also}; the article says {stated}",
+        ),
+    )
+
+
+def check_doi(claim: Claim, record: Record) -> tuple[Finding, ...]:
+    if not claim.doi:
+        return ()
+    if not record.doi:
+        return (
+            _finding(
+                Code.DOI_MISMATCH,
+                "doi",
+                claim.doi,
+                None,
+                f"PubMed lists no DOI for this record; the article says {claim.doi}",
+                severity=Severity.WARNING,
+            ),
+        )
+    if doi_key(claim.doi) == doi_key(record.doi):
+        return ()
+    return (
+        _finding(
+            Code.DOI_MISMATCH,
+            "doi",
+            claim.doi,
+            record.doi,
+            f"PubMed's DOI is {record.doi}; the article says {claim.doi}",
+        ),
+    )
+
+
+def check_abstract(claim: Claim, record: Record) -> tuple[Finding, ...]:
+    """No abstract: a warning when the claim states something to find in it, else info."""
+    if record.has_abstract:
+        return ()
+    needs = bool(claim.figure or claim.text)
+    return (
+        _finding(
+            Code.ABSTRACT_MISSING,
+            "abstract",
+            None,
+            None,
+            "PubMed has no abstract for this record; the stated figures cannot be checked"
+            if needs
+            else "PubMed has no abstract for this record",
+            severity=Severity.WARNING if needs else Severity.INFO,
+        ),
+    )
+
+
+RECORD_CHECKS: tuple[Check, ...] = (
+    check_title,
+    check_year,
+    check_author,
+    check_journal,
+    check_doi,
+    check_abstract,
+)
+
+_COMPARED: tuple[tuple[str, Callable[[Claim], object], Callable[[str], str]], ...] = (
+    ("first_author", lambda c: c.stated_first_author, name_key),
+    ("journal", lambda c: c.stated_journal, lambda j: fold(j).replace(" ", "")),
+    ("year", lambda c: c.stated_year, str),
+    ("title", lambda c: c.title, title_key),
+    ("doi", lambda c: c.doi, doi_key),
+)
+
+
+def check_conflicts(claims: Sequence[Claim]) -> dict[int, tuple[Finding, ...]]:
+    """Claims that cite one PMID but state different metadata for it, by claim index."""
+    by_pmid: dict[int, list[Claim]] = defaultdict(list)
+    for claim in claims:
+        if claim.pmid is not None:
+            by_pmid[claim.pmid].append(claim)
+    found: dict[int, list[Finding]] = defaultdict(list)
+    for group in by_pmid.values():
+        if len(group) < 2:
+            continue
+        for field, get, key in _COMPARED:
+            stated = [(c, get(c)) for c in group if get(c) is not None]
+            if len({key(str(v)) for _, v in stated}) < 2:
+                continue
+            for claim, value in stated:
+                others = "; ".join(
+                    f"{o.label} says {v}"
+                    for o, v in stated
+                    if o is not claim and key(str(v)) != key(str(value))
+                )
+                found[claim.index].append(
+                    _finding(
+                        Code.CLAIMS_CONFLICT,
+                        field,
+                        value,
+                        None,
+                        f"this claim gives {field.replace('_', ' ')} {value} for PMID "
+                        f"{claim.pmid}, but {others}",
+                    )
+                )
+    return {i: tuple(f) for i, f in found.items()}
+
+
+def check_claim(claim: Claim, outcome: Outcome | None) -> tuple[Finding, ...]:
+    """Every finding for one claim given what the source returned for its PMID."""
+    invalid = check_pmid(claim)
+    if invalid:
+        return invalid
+    if isinstance(outcome, Unverified):
+        return check_unverified(claim, outcome)
+    if isinstance(outcome, NotFound):
+        return check_not_found(claim, outcome)
+    if outcome is None:
+        return check_unverified(claim, Unverified(claim.pmid or 0, "no answer for this PMID"))
+    return tuple(f for check in RECORD_CHECKS for f in check(claim, outcome))
+
+
+def apply_severities(
+    findings: Iterable[Finding], overrides: Mapping[Code, Severity]
+) -> tuple[Finding, ...]:
+    """Apply per-file ``[defaults]`` severities to findings at their code's default severity.
+    ``unverified`` is never softened: an unchecked claim is never a pass."""
+    result = []
+    for f in findings:
+        new = overrides.get(f.code)
+        if new is not None and f.code is not Code.UNVERIFIED and f.severity is f.code.default:
+            result.append(dataclasses.replace(f, severity=new))
+        else:
+            result.append(f)
+    return tuple(result)

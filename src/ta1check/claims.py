@@ -1,0 +1,390 @@
+"""The claims file: its model (frozen dataclasses) and a TOML loader with precise errors.
+
+An invalid file raises ``ClaimsError``, whose one-line message names the file, the line and
+the key. A PMID that is not a valid PMID is *not* a load error: the check reports it as
+``pmid-invalid`` beside the other claims.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .citation import ParsedCitation, parse_citation
+from .findings import Code, Severity
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+#: Largest claims file read (a claims file of 100,000 claims is ~20 MB).
+MAX_FILE_BYTES = 64 * 1024 * 1024
+_PMID = re.compile(r"[1-9][0-9]{0,9}")
+_MAX_PMID = 2**31 - 1
+
+CLAIM_KEYS = (
+    "pmid",
+    "citation",
+    "figure",
+    "text",
+    "id",
+    "title",
+    "first_author",
+    "authors",
+    "journal",
+    "year",
+    "doi",
+    "line",
+)
+TOP_KEYS = ("article", "defaults", "claim")
+ARTICLE_KEYS = ("title", "source")
+
+
+class ClaimsError(Exception):
+    """An invalid claims file: ``path:line: key: message``."""
+
+    def __init__(self, path: Path, line: int | None, key: str | None, message: str) -> None:
+        self.path = path
+        self.line = line
+        self.key = key
+        self.message = message
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {key}: {message}" if key else f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One citation of the article: a PMID, what the article prints, and what it states."""
+
+    index: int
+    pmid_raw: str
+    pmid: int | None  # None when pmid_raw is not a valid PMID
+    citation: ParsedCitation | None = None
+    figure: str | None = None
+    text: str | None = None
+    id: str | None = None
+    title: str | None = None
+    first_author: str | None = None
+    authors: tuple[str, ...] = ()
+    journal: str | None = None
+    year: int | None = None
+    doi: str | None = None
+    article_line: int | None = None
+    line: int | None = None  # of its [[claim]] header in the claims file
+
+    @property
+    def label(self) -> str:
+        """How reports name the claim: its id, else its citation, else its position."""
+        if self.id:
+            return self.id
+        if self.citation:
+            return self.citation.raw
+        return f"claim {self.index + 1}"
+
+    @property
+    def stated_first_author(self) -> str | None:
+        if self.first_author:
+            return self.first_author
+        if self.authors:
+            return self.authors[0]
+        return self.citation.first_author if self.citation else None
+
+    @property
+    def stated_second_author(self) -> str | None:
+        if self.first_author or self.authors:
+            return self.authors[1] if len(self.authors) > 1 else None
+        return self.citation.second_author if self.citation else None
+
+    @property
+    def stated_journal(self) -> str | None:
+        return self.journal or (self.citation.journal if self.citation else None)
+
+    @property
+    def stated_year(self) -> int | None:
+        if self.year is not None:
+            return self.year
+        return self.citation.year if self.citation else None
+
+
+@dataclass(frozen=True)
+class ClaimsFile:
+    path: Path
+    claims: tuple[Claim, ...]
+    article_title: str | None = None
+    article_source: str | None = None
+    severities: Mapping[Code, Severity] = field(default_factory=dict)
+
+    @property
+    def pmids(self) -> frozenset[int]:
+        return frozenset(c.pmid for c in self.claims if c.pmid is not None)
+
+
+def parse_pmid(value: int | str) -> int | None:
+    """A PMID from an integer or an ASCII digit string; None when it is not a valid PMID
+    (zero, negative, leading zeros, non-ASCII digits, letters, too large)."""
+    text = str(value).strip() if isinstance(value, str) else str(value)
+    if isinstance(value, bool) or not _PMID.fullmatch(text):
+        return None
+    pmid = int(text)
+    return pmid if pmid <= _MAX_PMID else None
+
+
+class _Lines:
+    """Line numbers for a TOML text: tomllib gives none, so find ``[[claim]]`` headers and
+    ``key =`` lines, skipping multi-line strings and comments."""
+
+    _HEADER = re.compile(r"^\s*\[\[\s*claim\s*\]\]\s*(?:#.*)?$")
+    _TABLE = re.compile(r"^\s*\[")
+
+    def __init__(self, text: str) -> None:
+        self.lines = text.splitlines()
+        self.code = self._code_lines(self.lines)
+        self.claim_starts = [i for i in self.code if self._HEADER.match(self.lines[i])]
+
+    @staticmethod
+    def _code_lines(lines: Sequence[str]) -> list[int]:
+        code, quote = [], None
+        for i, line in enumerate(lines):
+            if quote is None:
+                code.append(i)
+            for q in ('"""', "'''"):
+                count = line.count(q)
+                if quote in (None, q) and count % 2 == 1:
+                    quote = q if quote is None else None
+        return code
+
+    def claim(self, index: int) -> int | None:
+        if index < len(self.claim_starts):
+            return self.claim_starts[index] + 1
+        return None
+
+    def key(self, key: str, index: int | None = None, table: str | None = None) -> int | None:
+        """The line of ``key`` in the ``index``-th claim, in ``[table]``, or at top level."""
+        start, end = 0, len(self.lines)
+        if index is not None:
+            if index >= len(self.claim_starts):
+                return None
+            start = self.claim_starts[index]
+            end = next(
+                (i for i in self.code if i > start and self._TABLE.match(self.lines[i])), end
+            )
+        elif table is not None:
+            header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
+            start = next((i for i in self.code if header.match(self.lines[i])), 0)
+        pattern = re.compile(
+            rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*="
+        )
+        for i in self.code:
+            if start <= i < end and pattern.match(self.lines[i]):
+                return i + 1
+        return (start + 1) if index is not None or table is not None else None
+
+
+def _type_name(value: object) -> str:
+    return {
+        bool: "a boolean",
+        int: "an integer",
+        float: "a float",
+        str: "a string",
+        list: "an array",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
+
+
+def _suggest(key: str, allowed: Sequence[str]) -> str:
+    close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else f" (allowed: {', '.join(allowed)})"
+
+
+class _Loader:
+    def __init__(self, path: Path, text: str) -> None:
+        self.path = path
+        self.lines = _Lines(text)
+
+    def fail(
+        self,
+        message: str,
+        key: str | None = None,
+        index: int | None = None,
+        table: str | None = None,
+        line: int | None = None,
+    ) -> ClaimsError:
+        if line is None and key is not None:
+            leaf = key.rsplit(".", 1)[-1]
+            line = self.lines.key(leaf, index, table)
+        elif line is None and index is not None:
+            line = self.lines.claim(index)
+        return ClaimsError(self.path, line, key, message)
+
+    def load(self, data: Mapping[str, Any]) -> ClaimsFile:
+        for key in data:
+            if key not in TOP_KEYS:
+                raise self.fail(f"unknown key{_suggest(key, TOP_KEYS)}", key)
+        article = data.get("article", {})
+        if not isinstance(article, dict):
+            raise self.fail(f"expected a table, got {_type_name(article)}", "article")
+        for key, value in article.items():
+            if key not in ARTICLE_KEYS:
+                raise self.fail(
+                    f"unknown key{_suggest(key, ARTICLE_KEYS)}", f"article.{key}", table="article"
+                )
+            if not isinstance(value, str):
+                raise self.fail(
+                    f"expected a string, got {_type_name(value)}", f"article.{key}", table="article"
+                )
+        severities = self._severities(data.get("defaults", {}))
+        raw_claims = data.get("claim")
+        if raw_claims is None:
+            raise self.fail("no claims: add at least one [[claim]] table with a pmid")
+        if not isinstance(raw_claims, list) or not all(isinstance(c, dict) for c in raw_claims):
+            raise self.fail("expected [[claim]] tables (an array of tables)", "claim")
+        if not raw_claims:
+            raise self.fail("no claims: add at least one [[claim]] table with a pmid", "claim")
+        claims = tuple(self._claim(i, c) for i, c in enumerate(raw_claims))
+        ids: dict[str, int] = {}
+        for claim in claims:
+            if claim.id is not None:
+                if claim.id in ids:
+                    raise self.fail(
+                        f"duplicate id {claim.id!r} (also claim {ids[claim.id] + 1})",
+                        f"claim[{claim.index + 1}].id",
+                        claim.index,
+                    )
+                ids[claim.id] = claim.index
+        return ClaimsFile(
+            path=self.path,
+            claims=claims,
+            article_title=article.get("title"),
+            article_source=article.get("source"),
+            severities=severities,
+        )
+
+    def _severities(self, defaults: object) -> dict[Code, Severity]:
+        if not isinstance(defaults, dict):
+            raise self.fail(f"expected a table, got {_type_name(defaults)}", "defaults")
+        slugs = [c.slug for c in Code]
+        result: dict[Code, Severity] = {}
+        for key, value in defaults.items():
+            name = f"defaults.{key}"
+            if key not in slugs:
+                raise self.fail(
+                    f"unknown finding code{_suggest(key, slugs)}", name, table="defaults"
+                )
+            if not isinstance(value, str):
+                raise self.fail(
+                    f"expected a severity string, got {_type_name(value)}", name, table="defaults"
+                )
+            try:
+                result[Code.from_slug(key)] = Severity.parse(value)
+            except ValueError as exc:
+                raise self.fail(str(exc), name, table="defaults") from None
+        return result
+
+    def _claim(self, index: int, raw: Mapping[str, Any]) -> Claim:
+        where = f"claim[{index + 1}]"
+
+        def fail(key: str, message: str) -> ClaimsError:
+            return self.fail(message, f"{where}.{key}", index)
+
+        for key in raw:
+            if key not in CLAIM_KEYS:
+                raise fail(key, f"unknown key{_suggest(key, CLAIM_KEYS)}")
+        if "pmid" not in raw:
+            raise self.fail(
+                "missing required key 'pmid'", f"{where}.pmid", index, line=self.lines.claim(index)
+            )
+        pmid_value = raw["pmid"]
+        if isinstance(pmid_value, bool) or not isinstance(pmid_value, (int, str)):
+            raise fail(
+                "pmid", f"expected an integer or a digit string, got {_type_name(pmid_value)}"
+            )
+
+        def text(key: str) -> str | None:
+            value = raw.get(key)
+            if value is None:
+                return None
+            if not isinstance(value, str):
+                raise fail(key, f"expected a string, got {_type_name(value)}")
+            if not value.strip():
+                raise fail(key, "is empty")
+            return value.strip()
+
+        year = raw.get("year")
+        if year is not None:
+            if isinstance(year, str) and re.fullmatch(r"[0-9]{4}", year.strip()):
+                year = int(year)
+            if isinstance(year, bool) or not isinstance(year, int):
+                raise fail("year", f"expected a year such as 1998, got {_type_name(year)}")
+            if not 1600 <= year <= 2200:
+                raise fail("year", f"{year} is not a plausible publication year")
+        authors = raw.get("authors", [])
+        if not isinstance(authors, list) or not all(
+            isinstance(a, str) and a.strip() for a in authors
+        ):
+            raise fail("authors", "expected an array of non-empty strings")
+        line = raw.get("line")
+        if line is not None and (isinstance(line, bool) or not isinstance(line, int) or line < 1):
+            raise fail("line", "expected a positive line number")
+        citation_text = text("citation")
+        citation = parse_citation(citation_text) if citation_text else None
+        return Claim(
+            index=index,
+            pmid_raw=str(pmid_value),
+            pmid=parse_pmid(pmid_value),
+            citation=citation,
+            figure=text("figure"),
+            text=text("text"),
+            id=text("id"),
+            title=text("title"),
+            first_author=text("first_author"),
+            authors=tuple(a.strip() for a in authors),
+            journal=text("journal"),
+            year=year,
+            doi=text("doi"),
+            article_line=line,
+            line=self.lines.claim(index),
+        )
+
+
+def load_claims(path: Path) -> ClaimsFile:
+    """Read and validate a claims file. Raises ``ClaimsError`` (one line: file, line, key)."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise ClaimsError(
+                path, None, None, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"
+            )
+        raw = path.read_bytes()
+    except ClaimsError:
+        raise
+    except OSError as exc:
+        raise ClaimsError(path, None, None, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ClaimsError(path, line, None, "not UTF-8 text (TOML files must be UTF-8)") from None
+    return loads_claims(text, path)
+
+
+def loads_claims(text: str, path: Path = Path("<claims>")) -> ClaimsFile:
+    """Validate claims from TOML text."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        m = re.search(r"\(at line (\d+), column (\d+)\)", message)
+        line = int(m.group(1)) if m else None
+        if line is None and "end of document" in message:
+            line = text.count("\n") + 1
+        message = re.sub(r"\s*\(at line \d+, column \d+\)", "", message)
+        raise ClaimsError(path, line, None, f"invalid TOML: {message}") from None
+    except RecursionError:
+        raise ClaimsError(path, None, None, "invalid TOML: nested too deeply") from None
+    return _Loader(path, text).load(data)

@@ -1,0 +1,138 @@
+"""The vocabulary of a check: finding codes, severities, statuses and exit codes.
+
+Everything a check produces is a frozen value from this module; reports read nothing else.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Severity(enum.IntEnum):
+    """How bad a finding is; ordered so that ``max()`` picks the worst."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (error, warning, info)") from None
+
+
+class Code(enum.Enum):
+    """A finding's stable kebab-case code and its default severity (DESIGN.md, Findings)."""
+
+    PMID_INVALID = ("pmid-invalid", Severity.ERROR, "The PMID is not a positive integer.")
+    PMID_NOT_FOUND = ("pmid-not-found", Severity.ERROR, "PubMed has no record for the PMID.")
+    TITLE_MISMATCH = (
+        "title-mismatch",
+        Severity.ERROR,
+        "The stated title is not the record's title (case, punctuation, markup and a dropped "
+        "subtitle are tolerated).",
+    )
+    YEAR_MISMATCH = (
+        "year-mismatch",
+        Severity.ERROR,
+        "The stated year is not the year of the issue; a warning when it is the e-publication "
+        "year.",
+    )
+    AUTHOR_MISMATCH = (
+        "author-mismatch",
+        Severity.ERROR,
+        "The stated first author is not the record's first author.",
+    )
+    JOURNAL_MISMATCH = (
+        "journal-mismatch",
+        Severity.ERROR,
+        "The stated journal matches none of the record's full title, ISO abbreviation or "
+        "MedlineTA.",
+    )
+    DOI_MISMATCH = ("doi-mismatch", Severity.ERROR, "The stated DOI differs from the record's.")
+    ABSTRACT_MISSING = (
+        "abstract-missing",
+        Severity.WARNING,
+        "The record has no abstract, so stated figures cannot be checked against it.",
+    )
+    CLAIMS_CONFLICT = (
+        "claims-conflict",
+        Severity.WARNING,
+        "Two claims state different metadata for the same PMID.",
+    )
+    UNVERIFIED = (
+        "unverified",
+        Severity.ERROR,
+        "The record could not be fetched (network, NCBI failure, offline cache miss): never a "
+        "pass.",
+    )
+
+    def __init__(self, slug: str, default: Severity, help_text: str) -> None:
+        self.slug = slug
+        self.default = default
+        self.help_text = help_text
+
+    def __str__(self) -> str:
+        return self.slug
+
+    @classmethod
+    def from_slug(cls, slug: str) -> Code:
+        for code in cls:
+            if code.slug == slug:
+                return code
+        raise ValueError(f"unknown finding code {slug!r}")
+
+
+class Status(enum.Enum):
+    """The verdict on one claim."""
+
+    OK = "ok"
+    WARNING = "warning"
+    ERROR = "error"
+    UNVERIFIED = "unverified"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class ExitCode(enum.IntEnum):
+    """Process exit codes, documented in the README. A broken citation is never a crash."""
+
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    UNVERIFIED = 3
+    INTERNAL = 4
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong (or worth knowing) about a claim."""
+
+    code: Code
+    severity: Severity
+    field: str
+    stated: str | None
+    pubmed: str | None
+    message: str
+
+
+class FailOn(enum.Enum):
+    """The severity at or above which a finding fails the run (``--fail-on``)."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    NEVER = "never"
+
+    def threshold(self) -> Severity | None:
+        if self is FailOn.ERROR:
+            return Severity.ERROR
+        if self is FailOn.WARNING:
+            return Severity.WARNING
+        return None

@@ -1,0 +1,1 @@
+"""PubMed: the record model, where records come from, and how they are parsed."""

@@ -1,0 +1,251 @@
+"""The E-utilities client: one rate-limited HTTP session, efetch in batches, bounded retries.
+
+NOTE: Bio.Entrez's own fetch functions use urllib with no timeout, a lock-free global throttle
+and immediate retries that ignore Retry-After (shared/EUTILS.md); we fetch with requests and
+only parse with Bio.Entrez.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+import requests
+from pyrate_limiter import Duration, InMemoryBucket, Limiter, Rate
+from requests_ratelimiter import LimiterAdapter
+from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
+
+from .. import __version__
+from .parse import BadResponse, ParsedSet, parse_pubmed_xml
+
+log = logging.getLogger(__name__)
+
+DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
+#: NCBI: above ~200 ids use POST; batches stay at or under this.
+MAX_BATCH = 200
+#: NCBI's limits, per second: without and with an API key.
+RATE_WITHOUT_KEY = 3
+RATE_WITH_KEY = 10
+_RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+_MAX_RETRY_AFTER = 60.0
+
+
+@dataclass(frozen=True)
+class EntrezConfig:
+    """How to talk to E-utilities. ``api_key`` is kept out of ``repr`` (and so of tracebacks
+    and logs)."""
+
+    base_url: str = DEFAULT_BASE_URL
+    email: str | None = None
+    api_key: str | None = field(default=None, repr=False)
+    tool: str = "ta1check"
+    batch_size: int = MAX_BATCH
+    max_attempts: int = 5
+    #: Bound on the whole fetch, retries and waits included (``--timeout``).
+    timeout: float = 120.0
+    connect_timeout: float = 10.0
+    read_timeout: float = 60.0
+    workers: int = 3
+
+    def __post_init__(self) -> None:
+        if not 1 <= self.batch_size <= MAX_BATCH:
+            raise ValueError(f"batch size must be 1..{MAX_BATCH}")
+
+    @property
+    def rate(self) -> int:
+        return RATE_WITH_KEY if self.api_key else RATE_WITHOUT_KEY
+
+    @property
+    def efetch_url(self) -> str:
+        return self.base_url.rstrip("/") + "/efetch.fcgi"
+
+
+def build_limiter(rate: int) -> Limiter:
+    """At most ``rate`` requests in any one-second window, shared by every thread of the
+    process (a 50 ms margin absorbs scheduling jitter)."""
+    return Limiter(InMemoryBucket([Rate(rate, Duration.SECOND)]), buffer_ms=50)
+
+
+def build_session(config: EntrezConfig, limiter: Limiter | None = None) -> requests.Session:
+    """The only place an HTTP session is made. The rate limiter sits in the transport adapter,
+    so every attempt, retries included, waits its turn."""
+    session = requests.Session()
+    adapter = LimiterAdapter(
+        limiter=limiter or build_limiter(config.rate),
+        per_host=False,
+        bucket_name="ncbi-eutils",
+        pool_maxsize=max(config.workers, 1) + 2,
+    )
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    contact = f" ({config.email})" if config.email else ""
+    session.headers["User-Agent"] = f"ta1check/{__version__}{contact}"
+    return session
+
+
+class FetchFailed(Exception):
+    """A batch could not be fetched after bounded retries; ``cause`` says why, for a person."""
+
+    def __init__(self, cause: str) -> None:
+        super().__init__(cause)
+        self.cause = cause
+
+
+class _Retryable(Exception):
+    def __init__(self, cause: str, retry_after: float | None = None) -> None:
+        super().__init__(cause)
+        self.cause = cause
+        self.retry_after = retry_after
+
+
+_exponential = wait_exponential_jitter(initial=0.5, max=8.0, jitter=0.5)
+
+
+def _wait(state: RetryCallState) -> float:
+    outcome = state.outcome
+    exc = outcome.exception() if outcome is not None else None
+    delay = float(_exponential(state))
+    if isinstance(exc, _Retryable) and exc.retry_after is not None:
+        delay = max(delay, exc.retry_after)
+    return delay
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: delta-seconds or an HTTP date; None when absent or nonsense."""
+    if not value:
+        return None
+    value = value.strip()
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        return min(float(value), _MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, min((when - datetime.now(timezone.utc)).total_seconds(), _MAX_RETRY_AFTER))
+
+
+class EntrezClient:
+    """Fetches PubMed records by PMID. Knows nothing of claims or of the cache."""
+
+    def __init__(
+        self,
+        session: requests.Session,
+        config: EntrezConfig,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.session = session
+        self.config = config
+        self.clock = clock
+
+    def _params(self, pmids: Sequence[int]) -> dict[str, str]:
+        params = {
+            "db": "pubmed",
+            "retmode": "xml",
+            "tool": self.config.tool,
+            "id": ",".join(str(p) for p in pmids),
+        }
+        if self.config.email:
+            params["email"] = self.config.email
+        if self.config.api_key:
+            params["api_key"] = self.config.api_key
+        return params
+
+    def fetch(self, pmids: Sequence[int], deadline: float) -> ParsedSet:
+        """Fetch one batch (≤ 200 PMIDs), retrying what a retry can fix, until ``deadline``
+        (a ``clock()`` value). Raises ``FetchFailed`` with the last cause."""
+        if not pmids or len(pmids) > self.config.batch_size:
+            raise ValueError(f"a batch holds 1..{self.config.batch_size} PMIDs")
+        asked = frozenset(pmids)
+
+        def stop(state: RetryCallState) -> bool:
+            if state.attempt_number >= self.config.max_attempts:
+                return True
+            return self.clock() + state.upcoming_sleep >= deadline
+
+        retrying = Retrying(
+            retry=retry_if_exception_type(_Retryable),
+            wait=_wait,
+            stop=stop,
+            reraise=True,
+            before_sleep=lambda s: log.info(
+                "retrying PMIDs %s… in %.1f s: %s",
+                pmids[0],
+                s.upcoming_sleep,
+                s.outcome.exception() if s.outcome else "",
+            ),
+        )
+        try:
+            return retrying(self._attempt, pmids, asked, deadline)
+        except _Retryable as exc:
+            raise FetchFailed(exc.cause) from None
+
+    def _attempt(self, pmids: Sequence[int], asked: frozenset[int], deadline: float) -> ParsedSet:
+        remaining = deadline - self.clock()
+        if remaining <= 0:
+            raise _Retryable("the --timeout elapsed before the request could be made")
+        timeout = (
+            min(self.config.connect_timeout, remaining),
+            min(self.config.read_timeout, remaining),
+        )
+        try:
+            response = self.session.post(
+                self.config.efetch_url, data=self._params(pmids), timeout=timeout
+            )
+        except requests.Timeout:
+            raise _Retryable(f"timed out after {timeout[1]:.0f} s") from None
+        except requests.ConnectionError as exc:
+            raise _Retryable(f"could not connect to {self._host()}: {_reason(exc)}") from None
+        except requests.RequestException as exc:
+            raise _Retryable(f"request failed: {_reason(exc)}") from None
+        return self._read(response, asked)
+
+    def _read(self, response: requests.Response, asked: frozenset[int]) -> ParsedSet:
+        status = response.status_code
+        if status in _RETRY_STATUSES:
+            what = "rate limited (HTTP 429)" if status == 429 else f"HTTP {status}"
+            raise _Retryable(
+                f"NCBI answered {what}", parse_retry_after(response.headers.get("Retry-After"))
+            )
+        if status not in (200, 400):
+            # NOTE: NCBI puts <ERROR> bodies in 200 or 400 answers; other codes are final.
+            raise _Retryable(f"NCBI answered HTTP {status}")
+        try:
+            parsed = parse_pubmed_xml(response.content)
+        except BadResponse as exc:
+            raise _Retryable(exc.cause) from None
+        if status == 400:
+            raise _Retryable("NCBI answered HTTP 400")
+        strays = set(parsed.records) - asked
+        if strays:
+            raise _Retryable(
+                f"the response holds PMIDs that were not asked for ({_sample(strays)})"
+            )
+        return parsed
+
+    def _host(self) -> str:
+        return urlsplit(self.config.base_url).netloc or self.config.base_url
+
+
+def _reason(exc: BaseException) -> str:
+    """The innermost cause of a requests error, without URLs (which carry the API key)."""
+    inner: BaseException = exc
+    while inner.__cause__ is not None or inner.__context__ is not None:
+        inner = inner.__cause__ or inner.__context__  # type: ignore[assignment]
+    text = str(getattr(inner, "reason", None) or inner)
+    text = re.sub(r"https?://\S+", "<url>", text)
+    text = re.sub(r"api_key=[^&\s]+", "api_key=<redacted>", text)
+    return text.split(": ", 1)[-1][:200] if ": " in text else text[:200]
+
+
+def _sample(pmids: set[int]) -> str:
+    shown = ", ".join(str(p) for p in sorted(pmids)[:3])
+    return shown + ("…" if len(pmids) > 3 else "")

@@ -1,0 +1,283 @@
+"""``Record``: the fields of a PubMed record that ta1check compares, and how to build one.
+
+A record is built from Bio.Entrez's parse of a ``PubmedArticle`` or ``PubmedBookArticle`` and
+serialises to plain JSON, which is what the cache stores (parsing XML again on every warm run
+would dominate its time).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+#: Bump when the fields or their meaning change: cached records of another version are
+#: ignored (and refetched), never misread.
+RECORD_FORMAT = 2
+
+_YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
+
+
+@dataclass(frozen=True)
+class Author:
+    """One author as PubMed lists it; a collective author has only ``collective``."""
+
+    last_name: str = ""
+    fore_name: str = ""
+    initials: str = ""
+    collective: str = ""
+
+    @property
+    def display(self) -> str:
+        if self.collective:
+            return self.collective
+        return f"{self.last_name} {self.initials}".strip()
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A linked notice from CommentsCorrections: a retraction, an erratum, an update…"""
+
+    kind: str  # RefType: RetractionIn, ErratumIn, ExpressionOfConcernIn, UpdateIn, …
+    pmid: int | None
+    reference: str
+
+
+@dataclass(frozen=True)
+class Record:
+    """What PubMed says about one PMID."""
+
+    pmid: int
+    title: str
+    authors: tuple[Author, ...]
+    authors_complete: bool
+    journal: str
+    iso_abbreviation: str
+    medline_ta: str
+    year: int | None
+    years: tuple[int, ...]  # every year the issue date spans ("1998 Dec-1999 Jan")
+    pub_date: str
+    epub_year: int | None
+    doi: str | None
+    pmcid: str | None
+    abstract: str
+    publication_types: tuple[str, ...]
+    notices: tuple[Notice, ...]
+    volume: str = ""
+    issue: str = ""
+    pages: str = ""
+    is_book: bool = False
+
+    @property
+    def has_abstract(self) -> bool:
+        return bool(self.abstract.strip())
+
+    @property
+    def journal_names(self) -> tuple[str, ...]:
+        """Every name the journal goes by in the record."""
+        return tuple(n for n in (self.journal, self.iso_abbreviation, self.medline_ta) if n)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["format"] = RECORD_FORMAT
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Record:
+        if data.get("format") != RECORD_FORMAT:
+            raise ValueError(f"record format {data.get('format')!r}, expected {RECORD_FORMAT}")
+        fields = dict(data)
+        del fields["format"]
+        fields["authors"] = tuple(Author(**a) for a in fields["authors"])
+        fields["notices"] = tuple(Notice(**n) for n in fields["notices"])
+        fields["years"] = tuple(fields["years"])
+        fields["publication_types"] = tuple(fields["publication_types"])
+        return cls(**fields)
+
+
+def _text(value: Any) -> str:
+    """Bio.Entrez gives strings (StringElement) or nested lists of them; join the text."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return str(value)
+    if isinstance(value, Sequence):
+        return " ".join(_text(v) for v in value)
+    return ""
+
+
+def _attr(value: Any, name: str) -> str:
+    attributes = getattr(value, "attributes", None) or {}
+    return str(attributes.get(name, ""))
+
+
+def _date_years(date: Mapping[str, Any]) -> tuple[int, ...]:
+    if "Year" in date:
+        return (int(_text(date["Year"])),)
+    return tuple(int(y) for y in _YEAR.findall(_text(date.get("MedlineDate", ""))))
+
+
+def _date_text(date: Mapping[str, Any]) -> str:
+    if "MedlineDate" in date:
+        return _text(date["MedlineDate"])
+    parts = [_text(date.get(k)) for k in ("Year", "Season", "Month", "Day")]
+    return " ".join(p for p in parts if p)
+
+
+def _authors(author_list: Any) -> tuple[tuple[Author, ...], bool]:
+    if not author_list:
+        return (), True
+    authors = []
+    for a in author_list:
+        if _attr(a, "ValidYN") == "N":
+            continue  # "not a valid name" in NLM's words: never the first author
+        authors.append(
+            Author(
+                last_name=_text(a.get("LastName")),
+                fore_name=_text(a.get("ForeName")),
+                initials=_text(a.get("Initials")),
+                collective=_text(a.get("CollectiveName")),
+            )
+        )
+    return tuple(authors), _attr(author_list, "CompleteYN") != "N"
+
+
+def _abstract(abstract: Any) -> str:
+    if not abstract:
+        return ""
+    parts = []
+    for section in abstract.get("AbstractText", []):
+        label = _attr(section, "Label")
+        text = _text(section)
+        parts.append(f"{label}: {text}" if label else text)
+    return "\n".join(p for p in parts if p.strip())
+
+
+#: CommentsCorrections kinds that bear on a paper's integrity; "Cites", "CommentIn" and the
+#: like are left out (a record can cite hundreds of papers).
+NOTICE_KINDS = frozenset(
+    {
+        "RetractionIn",
+        "RetractionOf",
+        "PartialRetractionIn",
+        "PartialRetractionOf",
+        "RetractedandRepublishedIn",
+        "RetractedandRepublishedFrom",
+        "ExpressionOfConcernIn",
+        "ExpressionOfConcernFor",
+        "ErratumIn",
+        "ErratumFor",
+        "UpdateIn",
+        "UpdateOf",
+        "RepublishedIn",
+        "RepublishedFrom",
+        "ReprintIn",
+        "ReprintOf",
+    }
+)
+
+
+def _notices(corrections: Any) -> tuple[Notice, ...]:
+    notices = []
+    for item in corrections or []:
+        if _attr(item, "RefType") not in NOTICE_KINDS:
+            continue
+        pmid_text = _text(item.get("PMID"))
+        notices.append(
+            Notice(
+                kind=_attr(item, "RefType"),
+                pmid=int(pmid_text) if pmid_text.isdigit() else None,
+                reference=_text(item.get("RefSource")),
+            )
+        )
+    return tuple(notices)
+
+
+def _ids(id_list: Any) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    for item in id_list or []:
+        ids.setdefault(_attr(item, "IdType"), _text(item))
+    return ids
+
+
+def record_from_entrez(article: Mapping[str, Any]) -> Record:
+    """Build a ``Record`` from one element of Bio.Entrez's ``PubmedArticle`` (or
+    ``PubmedBookArticle``) list. Raises ``KeyError``/``ValueError`` on a record without the
+    essentials (PMID), which callers treat as a malformed response."""
+    if "BookDocument" in article:
+        return _book_from_entrez(article)
+    citation = article["MedlineCitation"]
+    art = citation["Article"]
+    journal = art.get("Journal", {})
+    issue = journal.get("JournalIssue", {})
+    pub_date = issue.get("PubDate", {})
+    years = _date_years(pub_date)
+    epub_years = [
+        int(_text(d["Year"]))
+        for d in art.get("ArticleDate", [])
+        if "Year" in d and _attr(d, "DateType") in ("Electronic", "")
+    ]
+    ids = _ids(article.get("PubmedData", {}).get("ArticleIdList"))
+    doi = next(
+        (
+            _text(e)
+            for e in art.get("ELocationID", [])
+            if _attr(e, "EIdType") == "doi" and _attr(e, "ValidYN") != "N"
+        ),
+        None,
+    ) or ids.get("doi")
+    authors, complete = _authors(art.get("AuthorList"))
+    pagination = art.get("Pagination", {})
+    return Record(
+        pmid=int(_text(citation["PMID"])),
+        title=_text(art.get("ArticleTitle")) or _text(art.get("VernacularTitle")),
+        authors=authors,
+        authors_complete=complete,
+        journal=_text(journal.get("Title")),
+        iso_abbreviation=_text(journal.get("ISOAbbreviation")),
+        medline_ta=_text(citation.get("MedlineJournalInfo", {}).get("MedlineTA")),
+        year=years[0] if years else None,
+        years=years,
+        pub_date=_date_text(pub_date),
+        epub_year=epub_years[0] if epub_years else None,
+        doi=doi or None,
+        pmcid=ids.get("pmc") or None,
+        abstract=_abstract(art.get("Abstract")),
+        publication_types=tuple(_text(t) for t in art.get("PublicationTypeList", [])),
+        notices=_notices(citation.get("CommentsCorrectionsList")),
+        volume=_text(issue.get("Volume")),
+        issue=_text(issue.get("Issue")),
+        pages=_text(pagination.get("MedlinePgn")) if hasattr(pagination, "get") else "",
+    )
+
+
+def _book_from_entrez(article: Mapping[str, Any]) -> Record:
+    doc = article["BookDocument"]
+    book = doc.get("Book", {})
+    pub_date = book.get("PubDate", {})
+    years = _date_years(pub_date)
+    ids = _ids(article.get("PubmedBookData", {}).get("ArticleIdList"))
+    author_list = doc.get("AuthorList") or book.get("AuthorList") or []
+    if author_list and isinstance(author_list[0], list):
+        author_list = author_list[0]  # a BookDocument may carry several typed AuthorLists
+    authors, complete = _authors(author_list)
+    return Record(
+        pmid=int(_text(doc["PMID"])),
+        title=_text(doc.get("ArticleTitle")) or _text(book.get("BookTitle")),
+        authors=authors,
+        authors_complete=complete,
+        journal=_text(book.get("BookTitle")),
+        iso_abbreviation="",
+        medline_ta="",
+        year=years[0] if years else None,
+        years=years,
+        pub_date=_date_text(pub_date),
+        epub_year=None,
+        doi=ids.get("doi") or None,
+        pmcid=ids.get("pmc") or None,
+        abstract=_abstract(doc.get("Abstract")),
+        publication_types=tuple(_text(t) for t in doc.get("PublicationType", [])),
+        notices=(),
+        is_book=True,
+    )

@@ -1,0 +1,72 @@
+"""``--format json``: a stable, versioned document for machines.
+
+``version`` changes only when a field changes meaning or disappears; new fields may be added.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from ..findings import Finding, Status
+from ..pubmed.record import Record
+from ..results import CheckRun, Result
+
+SCHEMA_VERSION = 1
+
+
+def finding_json(f: Finding) -> dict[str, Any]:
+    return {
+        "code": f.code.slug,
+        "severity": str(f.severity),
+        "field": f.field,
+        "stated": f.stated,
+        "pubmed": f.pubmed,
+        "message": f.message,
+    }
+
+
+def record_json(r: Record) -> dict[str, Any]:
+    return {
+        "pmid": r.pmid,
+        "title": r.title,
+        "authors": [a.display for a in r.authors],
+        "journal": r.journal,
+        "iso_abbreviation": r.iso_abbreviation,
+        "year": r.year,
+        "doi": r.doi,
+        "has_abstract": r.has_abstract,
+    }
+
+
+def result_json(r: Result) -> dict[str, Any]:
+    claim = r.claim
+    return {
+        "id": claim.label,
+        "pmid": claim.pmid if claim.pmid is not None else claim.pmid_raw,
+        "status": r.status.value,
+        "citation": claim.citation.raw if claim.citation else None,
+        "file": str(r.source.path),
+        "line": claim.line,
+        "findings": [finding_json(f) for f in r.findings],
+        "record": record_json(r.record) if r.record else None,
+    }
+
+
+def run_json(run: CheckRun) -> dict[str, Any]:
+    summary = run.summary
+    return {
+        "version": SCHEMA_VERSION,
+        "summary": {
+            "claims": summary.total,
+            **{s.value: summary.by_status[s] for s in Status},
+            "findings": dict(summary.by_code),
+        },
+        "results": [result_json(r) for r in run.results],
+    }
+
+
+class JsonReporter:
+    def render(self, run: CheckRun, out: TextIO) -> None:
+        json.dump(run_json(run), out, indent=2, ensure_ascii=False)
+        out.write("\n")

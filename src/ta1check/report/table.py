@@ -1,0 +1,70 @@
+"""``--format table``: a table for people, one row per claim, and a one-line summary."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from ..findings import Severity, Status
+from ..results import CheckRun, Summary
+
+_STATUS_STYLE = {
+    Status.OK: "green",
+    Status.WARNING: "yellow",
+    Status.ERROR: "bold red",
+    Status.UNVERIFIED: "magenta",
+}
+_SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
+
+
+def summary_line(summary: Summary) -> str:
+    parts = [f"{summary.by_status[s]} {s.value}" for s in Status if summary.by_status[s]]
+    noun = "claim" if summary.total == 1 else "claims"
+    return f"{summary.total} {noun}: " + (", ".join(parts) if parts else "nothing checked")
+
+
+class TableReporter:
+    def __init__(self, *, color: bool = True, quiet: bool = False) -> None:
+        self.color = color
+        self.quiet = quiet
+
+    def render(self, run: CheckRun, out: TextIO) -> None:
+        console = Console(
+            file=out,
+            no_color=not self.color,
+            highlight=False,
+            soft_wrap=False,
+            width=None if out.isatty() else 160,
+        )
+        if not self.quiet and run.results:
+            console.print(self._table(run))
+        console.print(summary_line(run.summary))
+
+    def _table(self, run: CheckRun) -> Table:
+        several = len(run.files) > 1
+        table = Table(show_lines=True, expand=False)
+        table.add_column("status", no_wrap=True)
+        table.add_column("PMID", no_wrap=True)
+        table.add_column("claim", overflow="fold", max_width=40)
+        table.add_column("findings", overflow="fold")
+        for result in run.results:
+            claim = result.claim
+            label = claim.label
+            if several and claim.line:
+                label = f"{label}\n{result.source.path}:{claim.line}"
+            findings = Text()
+            for i, f in enumerate(result.findings):
+                if i:
+                    findings.append("\n")
+                findings.append(f"{f.code.slug}", style=_SEVERITY_STYLE[f.severity])
+                findings.append(f" ({f.severity}): {f.message}")
+            table.add_row(
+                Text(result.status.value, style=_STATUS_STYLE[result.status]),
+                str(claim.pmid if claim.pmid is not None else claim.pmid_raw),
+                label,
+                findings if result.findings else Text("matches PubMed", style="dim"),
+            )
+        return table

@@ -1,0 +1,113 @@
+"""Running the checks over claims files, and what a run produced.
+
+Data moves one way: claims and records in, results out. Nothing here does I/O beyond asking
+the ``RecordSource`` it is given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from .checks import apply_severities, check_claim, check_conflicts
+from .claims import Claim, ClaimsFile
+from .findings import Code, ExitCode, FailOn, Finding, Severity, Status
+from .pubmed.record import Record
+from .pubmed.source import Outcome, Progress, RecordSource
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome for one claim: its findings and the status they add up to."""
+
+    claim: Claim
+    source: ClaimsFile
+    findings: tuple[Finding, ...]
+    record: Record | None = None
+
+    @property
+    def status(self) -> Status:
+        if any(f.code is Code.UNVERIFIED for f in self.findings):
+            return Status.UNVERIFIED
+        worst = max((f.severity for f in self.findings), default=None)
+        if worst is Severity.ERROR:
+            return Status.ERROR
+        if worst is Severity.WARNING:
+            return Status.WARNING
+        return Status.OK
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts of results by status, and of findings by code."""
+
+    total: int
+    by_status: Mapping[Status, int]
+    by_code: Mapping[str, int] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, results: Iterable[Result]) -> Summary:
+        results = list(results)
+        by_status = dict.fromkeys(Status, 0)
+        by_code: dict[str, int] = {}
+        for r in results:
+            by_status[r.status] += 1
+            for f in r.findings:
+                by_code[f.code.slug] = by_code.get(f.code.slug, 0) + 1
+        return cls(total=len(results), by_status=by_status, by_code=dict(sorted(by_code.items())))
+
+
+@dataclass(frozen=True)
+class CheckRun:
+    """Everything one ``ta1check check`` produced."""
+
+    files: tuple[ClaimsFile, ...]
+    results: tuple[Result, ...]
+
+    @property
+    def summary(self) -> Summary:
+        return Summary.of(self.results)
+
+    def exit_code(self, fail_on: FailOn) -> ExitCode:
+        return exit_code_for(self.results, fail_on)
+
+
+def exit_code_for(results: Iterable[Result], fail_on: FailOn) -> ExitCode:
+    """Broken citation (1) beats could-not-verify (3) beats clean (0).
+
+    An unverified claim is never a pass: even with ``--fail-on never`` it exits 3, because
+    nothing was checked for it.
+    """
+    results = list(results)
+    threshold = fail_on.threshold()
+    if threshold is not None:
+        for r in results:
+            for f in r.findings:
+                if f.code is not Code.UNVERIFIED and f.severity >= threshold:
+                    return ExitCode.FINDINGS
+    if any(r.status is Status.UNVERIFIED for r in results):
+        return ExitCode.UNVERIFIED
+    return ExitCode.OK
+
+
+def evaluate(files: Sequence[ClaimsFile], outcomes: Mapping[int, Outcome]) -> CheckRun:
+    """Pure: the results of every claim of ``files`` given the fetched ``outcomes``."""
+    results: list[Result] = []
+    for claims_file in files:
+        conflicts = check_conflicts(claims_file.claims)
+        for claim in claims_file.claims:
+            outcome = outcomes.get(claim.pmid) if claim.pmid is not None else None
+            findings = check_claim(claim, outcome) + conflicts.get(claim.index, ())
+            findings = apply_severities(findings, claims_file.severities)
+            record = outcome if isinstance(outcome, Record) else None
+            results.append(Result(claim, claims_file, findings, record))
+    return CheckRun(tuple(files), tuple(results))
+
+
+def run_checks(
+    files: Sequence[ClaimsFile], source: RecordSource, progress: Progress | None = None
+) -> CheckRun:
+    """Fetch every PMID the files cite (each once, across files), then check every claim."""
+    pmids = frozenset().union(*(f.pmids for f in files)) if files else frozenset()
+    outcomes = source.fetch(pmids, progress) if pmids else {}
+    return evaluate(files, outcomes)

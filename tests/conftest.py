@@ -1,0 +1,63 @@
+"""Fixtures: the E-utilities emulator, an isolated environment, and a CLI runner.
+
+No test can reach the network: every test gets an unreachable E-utilities URL and a cache
+under its own tmp_path unless it asks for the emulator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from emulator import Emulator
+from ta1check.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    for var in ("NCBI_API_KEY", "NCBI_EMAIL", "NO_COLOR", "TA1CHECK_CACHE"):
+        monkeypatch.delenv(var, raising=False)
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("TA1CHECK_CACHE", str(cache))
+    # Port 9 (discard) on loopback: connection refused, never the real NCBI.
+    monkeypatch.setenv("TA1CHECK_EUTILS_URL", "http://127.0.0.1:9/entrez/eutils/")
+    return cache
+
+
+@pytest.fixture
+def emulator(monkeypatch: pytest.MonkeyPatch) -> Iterator[Emulator]:
+    emu = Emulator().start()
+    monkeypatch.setenv("TA1CHECK_EUTILS_URL", emu.url)
+    yield emu
+    emu.stop()
+
+
+@dataclass
+class Outcome:
+    code: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """Run the CLI in-process through ``main`` (the console script's path)."""
+
+    def _run(*args: str) -> Outcome:
+        capsys.readouterr()
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return Outcome(code, out, err)
+
+    return _run
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -1,0 +1,306 @@
+"""A local E-utilities emulator for tests and benchmarks: real PubMed XML, NCBI's failure modes.
+
+It serves ``efetch.fcgi`` (GET or POST, db=pubmed, retmode=xml) on 127.0.0.1 from the real
+records in ``../shared/pubmed/`` and reproduces what NCBI does (shared/EUTILS.md):
+
+- unknown PMIDs are silently left out of a 200 answer; an empty or all-invalid id list gives
+  ``<eFetchResult><ERROR>…`` (with status 400 here);
+- more than 3 requests in any one-second window (10 with ``api_key``) gives HTTP 429 with NCBI's
+  JSON body and ``Retry-After``;
+- the answer declares ``pubmed_260101.dtd``, newer than any DTD Biopython bundles;
+- injected faults, one per request from a queue or on every request: 429, 5xx, truncated XML,
+  ``<ERROR>`` inside a 200, HTML/JSON bodies, PMIDs other than those asked, a dropped
+  connection, a slow answer.
+
+PMIDs at or above ``synthetic_from`` are served as copies of a real record with the PMID
+replaced (for scale tests and benchmarks only: say so where used).
+"""
+
+from __future__ import annotations
+
+import collections
+import json
+import re
+import socket
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+SHARED_PUBMED = Path(__file__).resolve().parents[2] / "shared" / "pubmed"
+DOCTYPE_2026 = (
+    b'<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, 1st January 2026//EN" '
+    b'"https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_260101.dtd">'
+)
+_ARTICLE = re.compile(rb"<(PubmedArticle|PubmedBookArticle)>.*?</\1>", re.S)
+_PMID = re.compile(rb"<PMID[^>]*>(\d+)</PMID>")
+
+FAULTS = (
+    "429",
+    "500",
+    "502",
+    "503",
+    "truncate",
+    "error200",
+    "html",
+    "json",
+    "wrong-pmids",
+    "drop",
+    "slow",
+    "empty",
+)
+
+
+def split_articles(xml: bytes) -> dict[int, bytes]:
+    """Each ``PubmedArticle`` of an efetch document, by its PMID."""
+    articles: dict[int, bytes] = {}
+    for m in _ARTICLE.finditer(xml):
+        pmid = _PMID.search(m.group(0))
+        if pmid:
+            articles[int(pmid.group(1))] = m.group(0)
+    return articles
+
+
+_REAL: dict[int, bytes] | None = None
+
+
+def real_records() -> dict[int, bytes]:
+    global _REAL
+    if _REAL is None:
+        records: dict[int, bytes] = {}
+        for path in sorted(SHARED_PUBMED.glob("*.xml")):
+            records.update(split_articles(path.read_bytes()))
+        _REAL = records
+    return dict(_REAL)
+
+
+@dataclass
+class Request:
+    at: float
+    method: str
+    path: str
+    params: dict[str, str]
+    ids: list[int]
+    status: int = 0
+
+
+@dataclass
+class Emulator:
+    """Holds the records, the fault plan and the log of requests; ``start()`` serves it."""
+
+    records: dict[int, bytes] = field(default_factory=real_records)
+    latency: float = 0.0
+    slow_seconds: float = 5.0
+    enforce_rate: bool = True
+    retry_after: str = "1"
+    synthetic_from: int | None = None
+    status_for_error: int = 400
+    faults: collections.deque[str] = field(default_factory=collections.deque)
+    always: str | None = None
+    log: list[Request] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _arrivals: dict[str, collections.deque[float]] = field(default_factory=dict)
+    _server: ThreadingHTTPServer | None = None
+
+    # -- control -----------------------------------------------------------------------------
+    def inject(self, *faults: str) -> None:
+        for f in faults:
+            assert f in FAULTS, f
+        self.faults.extend(faults)
+
+    def add_record(self, xml: bytes) -> int:
+        ((pmid, article),) = split_articles(xml).items()
+        self.records[pmid] = article
+        return pmid
+
+    @property
+    def url(self) -> str:
+        assert self._server is not None
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}/entrez/eutils/"
+
+    @property
+    def efetches(self) -> list[Request]:
+        return [r for r in self.log if r.path.endswith("efetch.fcgi")]
+
+    @property
+    def rate_limited(self) -> int:
+        return sum(1 for r in self.log if r.status == 429)
+
+    def max_in_window(self, window: float = 1.0) -> int:
+        """The most requests that arrived within any ``window`` seconds."""
+        times = sorted(r.at for r in self.log)
+        best, start = 0, 0
+        for end, t in enumerate(times):
+            while t - times[start] >= window:
+                start += 1
+            best = max(best, end - start + 1)
+        return best
+
+    def start(self) -> Emulator:
+        emulator = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+            def do_GET(self) -> None:
+                emulator._handle(self, parse_qs(urlsplit(self.path).query))
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = self.rfile.read(length).decode()
+                params = parse_qs(urlsplit(self.path).query)
+                params.update(parse_qs(body))
+                emulator._handle(self, params)
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        self._server = server
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+
+    # -- serving -----------------------------------------------------------------------------
+    def _over_rate(self, key: str, now: float, limit: int) -> bool:
+        with self._lock:
+            window = self._arrivals.setdefault(key, collections.deque())
+            while window and now - window[0] >= 1.0:
+                window.popleft()
+            window.append(now)
+            return len(window) > limit
+
+    def _next_fault(self) -> str | None:
+        with self._lock:
+            if self.faults:
+                return self.faults.popleft()
+        return self.always
+
+    def _record(self, pmid: int) -> bytes | None:
+        if pmid in self.records:
+            return self.records[pmid]
+        if self.synthetic_from is not None and pmid >= self.synthetic_from:
+            template = self.records[29768149]
+            return _PMID.sub(f'<PMID Version="1">{pmid}</PMID>'.encode(), template, count=1)
+        return None
+
+    def _handle(self, handler: BaseHTTPRequestHandler, params: dict[str, list[str]]) -> None:
+        now = time.monotonic()
+        flat = {k: v[0] for k, v in params.items()}
+        raw_ids = ",".join(params.get("id", []))
+        ids = [int(i) for i in re.split(r"[,\s]+", raw_ids) if i.isdigit()]
+        entry = Request(now, handler.command, urlsplit(handler.path).path, flat, ids)
+        with self._lock:
+            self.log.append(entry)
+
+        def send(
+            status: int,
+            body: bytes,
+            ctype: str = "text/xml",
+            headers: Iterable[tuple[str, str]] = (),
+        ) -> None:
+            entry.status = status
+            handler.send_response(status)
+            handler.send_header("Content-Type", ctype)
+            handler.send_header("Content-Length", str(len(body)))
+            for k, v in headers:
+                handler.send_header(k, v)
+            handler.end_headers()
+            handler.wfile.write(body)
+
+        limit = 10 if flat.get("api_key") else 3
+        key = flat.get("api_key") or handler.client_address[0]
+        if self.enforce_rate and self._over_rate(key, now, limit):
+            body = json.dumps(
+                {
+                    "error": "API rate limit exceeded",
+                    "api-key": handler.client_address[0],
+                    "count": str(limit + 1),
+                    "limit": str(limit),
+                }
+            ).encode()
+            send(
+                429,
+                body,
+                "application/json",
+                [
+                    ("Retry-After", self.retry_after),
+                    ("X-RateLimit-Limit", str(limit)),
+                    ("X-RateLimit-Remaining", "0"),
+                ],
+            )
+            return
+        if self.latency:
+            time.sleep(self.latency)
+        if not entry.path.endswith("efetch.fcgi"):
+            send(404, b"<html><body>Not found</body></html>", "text/html")
+            return
+        fault = self._next_fault()
+        if fault == "slow":
+            time.sleep(self.slow_seconds)
+        elif fault == "drop":
+            entry.status = -1
+            handler.close_connection = True
+            try:
+                handler.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            return
+        elif fault in ("429", "500", "502", "503"):
+            status = int(fault)
+            if status == 429:
+                body = b'{"error":"API rate limit exceeded","count":"4","limit":"3"}'
+                send(429, body, "application/json", [("Retry-After", self.retry_after)])
+            else:
+                send(
+                    status, f"<html><body>{status} Server Error</body></html>".encode(), "text/html"
+                )
+            return
+        elif fault == "html":
+            send(200, b"<!DOCTYPE html><html><body>Service unavailable</body></html>", "text/html")
+            return
+        elif fault == "json":
+            send(200, b'{"error":"Search Backend failed"}', "application/json")
+            return
+        elif fault == "error200":
+            send(
+                200,
+                b'<?xml version="1.0" ?>\n<eFetchResult><ERROR>Unable to obtain query #1'
+                b"</ERROR></eFetchResult>",
+            )
+            return
+        elif fault == "empty":
+            send(200, b"")
+            return
+
+        if flat.get("db") != "pubmed" or not ids:
+            send(
+                self.status_for_error,
+                b'<?xml version="1.0" ?>\n<eFetchResult><ERROR>ID list is '
+                b"empty! Possibly it has no correct IDs.</ERROR></eFetchResult>",
+            )
+            return
+        if fault == "wrong-pmids":
+            ids = [i + 1 for i in ids]
+            chunks = [self._record(p) or b"" for p in sorted(self.records)[:2]]
+        else:
+            chunks = [c for c in (self._record(p) for p in dict.fromkeys(ids)) if c]
+        body = (
+            b'<?xml version="1.0" ?>\n'
+            + DOCTYPE_2026
+            + b"\n<PubmedArticleSet>\n"
+            + b"\n".join(chunks)
+            + b"\n</PubmedArticleSet>\n"
+        )
+        if fault == "truncate":
+            body = body[: max(len(body) // 2, 60)]
+        send(200, body)
