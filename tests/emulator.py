@@ -19,6 +19,8 @@ replaced (for scale tests and benchmarks only: say so where used).
 from __future__ import annotations
 
 import collections
+import contextlib
+import functools
 import json
 import re
 import socket
@@ -64,17 +66,16 @@ def split_articles(xml: bytes) -> dict[int, bytes]:
     return articles
 
 
-_REAL: dict[int, bytes] | None = None
+@functools.cache
+def _real_records() -> dict[int, bytes]:
+    records: dict[int, bytes] = {}
+    for path in sorted(SHARED_PUBMED.glob("*.xml")):
+        records.update(split_articles(path.read_bytes()))
+    return records
 
 
 def real_records() -> dict[int, bytes]:
-    global _REAL
-    if _REAL is None:
-        records: dict[int, bytes] = {}
-        for path in sorted(SHARED_PUBMED.glob("*.xml")):
-            records.update(split_articles(path.read_bytes()))
-        _REAL = records
-    return dict(_REAL)
+    return dict(_real_records())
 
 
 @dataclass
@@ -250,10 +251,8 @@ class Emulator:
         elif fault == "drop":
             entry.status = -1
             handler.close_connection = True
-            try:
+            with contextlib.suppress(OSError):
                 handler.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             return
         elif fault in ("429", "500", "502", "503"):
             status = int(fault)

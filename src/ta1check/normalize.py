@@ -63,7 +63,7 @@ def title_variants(title: str) -> frozenset[str]:
     keys = {title_key(text)}
     for match in _SUBTITLE_BREAK.finditer(text):
         head = text[: match.start()]
-        if len(fold(head).split()) >= 2:
+        if len(fold(head)) >= 3:
             keys.add(title_key(head))
     keys.discard("")
     return frozenset(keys)

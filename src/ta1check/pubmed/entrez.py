@@ -17,9 +17,15 @@ from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 import requests
-from pyrate_limiter import Duration, InMemoryBucket, Limiter, Rate
+from pyrate_limiter import InMemoryBucket, Limiter, Rate
 from requests_ratelimiter import LimiterAdapter
-from tenacity import RetryCallState, Retrying, retry_if_exception_type, wait_exponential_jitter
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    wait_exponential,
+    wait_random,
+)
 
 from .. import __version__
 from .parse import BadResponse, ParsedSet, parse_pubmed_xml
@@ -66,10 +72,16 @@ class EntrezConfig:
         return self.base_url.rstrip("/") + "/efetch.fcgi"
 
 
+#: Safety margin on NCBI's one-second window. A request is counted when it leaves the limiter,
+#: not when it reaches NCBI; a thread delayed between the two (the GIL, held while another
+#: thread parses a batch) could otherwise land four requests in one server-side second.
+WINDOW_MS = 1100
+
+
 def build_limiter(rate: int) -> Limiter:
-    """At most ``rate`` requests in any one-second window, shared by every thread of the
-    process (a 50 ms margin absorbs scheduling jitter)."""
-    return Limiter(InMemoryBucket([Rate(rate, Duration.SECOND)]), buffer_ms=50)
+    """At most ``rate`` requests in any 1.1-second window, shared by every thread of the
+    process (plus the limiter's 50 ms buffer)."""
+    return Limiter(InMemoryBucket([Rate(rate, WINDOW_MS)]), buffer_ms=50)
 
 
 def build_session(config: EntrezConfig, limiter: Limiter | None = None) -> requests.Session:
@@ -104,7 +116,7 @@ class _Retryable(Exception):
         self.retry_after = retry_after
 
 
-_exponential = wait_exponential_jitter(initial=0.5, max=8.0, jitter=0.5)
+_exponential = wait_exponential(multiplier=0.5, max=8.0) + wait_random(0, 0.5)
 
 
 def _wait(state: RetryCallState) -> float:

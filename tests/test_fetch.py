@@ -1,0 +1,282 @@
+"""The real E-utilities client against the local emulator: batching, caching, rate limit,
+retries, and NCBI's failure modes. Asserted through the CLI and the library API."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import write
+from emulator import Emulator
+from ta1check.api import Settings, lookup
+from ta1check.pubmed.cache import NotFound
+from ta1check.pubmed.record import Record
+from ta1check.pubmed.source import Unverified
+
+OBYRNE = 29768149
+GIBBS = 36400559
+REULER = 2930949
+UNKNOWN = 99999991  # not in the emulator: PubMed has no such record
+
+
+def claims_for(path: Path, pmids: list[int]) -> Path:
+    blocks = [f"[[claim]]\npmid = {p}\n" for p in pmids]
+    return write(path, "\n".join(blocks))
+
+
+def settings(emulator: Emulator, cache: Path, **kw: object) -> Settings:
+    base = {"eutils_url": emulator.url, "cache_dir": cache, "timeout": 30.0}
+    base.update(kw)
+    return Settings(**base)  # type: ignore[arg-type]
+
+
+def test_cold_run_posts_unique_sorted_pmids_with_tool_and_email(run, emulator, tmp_path):
+    path = claims_for(tmp_path / "c.toml", [GIBBS, OBYRNE, GIBBS, REULER])
+    out = run("check", str(path), "--email", "editor@example.org", "--format", "json")
+    assert out.code == 0, out.stderr
+    (request,) = emulator.efetches
+    assert request.method == "POST"
+    assert request.ids == sorted({GIBBS, OBYRNE, REULER})
+    assert request.params["db"] == "pubmed"
+    assert request.params["retmode"] == "xml"
+    assert request.params["tool"] == "ta1check"
+    assert request.params["email"] == "editor@example.org"
+    assert "api_key" not in request.params
+
+
+def test_warm_run_makes_no_request_and_one_new_pmid_costs_one_request(run, emulator, tmp_path):
+    path = claims_for(tmp_path / "c.toml", [OBYRNE, GIBBS])
+    assert run("check", str(path)).code == 0
+    assert len(emulator.efetches) == 1
+    assert run("check", str(path)).code == 0
+    assert len(emulator.efetches) == 1  # warm: nothing asked
+    claims_for(path, [OBYRNE, GIBBS, REULER])
+    assert run("check", str(path)).code == 0
+    assert len(emulator.efetches) == 2
+    assert emulator.efetches[-1].ids == [REULER]
+
+
+def test_not_found_is_cached_and_never_confused_with_unverified(run, emulator, tmp_path):
+    path = claims_for(tmp_path / "c.toml", [OBYRNE, UNKNOWN])
+    out = run("check", str(path), "--format", "json")
+    assert out.code == 1
+    doc = json.loads(out.stdout)
+    by_pmid = {r["pmid"]: r for r in doc["results"]}
+    assert by_pmid[UNKNOWN]["status"] == "error"
+    assert [f["code"] for f in by_pmid[UNKNOWN]["findings"]] == ["pmid-not-found"]
+    assert by_pmid[OBYRNE]["status"] == "ok"
+    # warm, offline: the not-found answer is remembered, not turned into "unverified"
+    out = run("check", str(path), "--offline", "--format", "json")
+    assert out.code == 1
+    codes = {
+        r["pmid"]: [f["code"] for f in r["findings"]] for r in json.loads(out.stdout)["results"]
+    }
+    assert codes[UNKNOWN] == ["pmid-not-found"]
+
+
+def test_offline_cache_miss_is_unverified_exit_3(run, emulator, tmp_path):
+    path = claims_for(tmp_path / "c.toml", [OBYRNE])
+    out = run("check", str(path), "--offline", "--format", "json")
+    assert out.code == 3
+    (result,) = json.loads(out.stdout)["results"]
+    assert result["status"] == "unverified"
+    assert "offline" in result["findings"][0]["message"]
+    assert emulator.log == []
+
+
+def test_refresh_refetches_everything(run, emulator, tmp_path):
+    path = claims_for(tmp_path / "c.toml", [OBYRNE, GIBBS])
+    run("check", str(path))
+    run("check", str(path), "--refresh")
+    assert [r.ids for r in emulator.efetches] == [sorted([OBYRNE, GIBBS])] * 2
+
+
+def test_max_age_expires_cached_records(run, emulator, tmp_path):
+    path = claims_for(tmp_path / "c.toml", [OBYRNE])
+    run("check", str(path), "--max-age", "1s")
+    time.sleep(1.2)
+    run("check", str(path), "--max-age", "1s")
+    assert len(emulator.efetches) == 2
+    run("check", str(path), "--max-age", "7d")
+    assert len(emulator.efetches) == 2
+
+
+def test_cache_dir_option_moves_the_cache(run, emulator, tmp_path):
+    path = claims_for(tmp_path / "c.toml", [OBYRNE])
+    cache = tmp_path / "elsewhere"
+    assert run("check", str(path), "--cache-dir", str(cache)).code == 0
+    assert (cache / "records.sqlite").exists()
+
+
+def test_thousand_pmids_cold_in_five_posts_without_429_warm_in_none(run, emulator, tmp_path):
+    emulator.synthetic_from = 90_000_000  # synthetic copies of a real record, for scale only
+    pmids = list(range(90_000_000, 90_001_000))
+    path = claims_for(tmp_path / "c.toml", pmids)
+    out = run("check", str(path), "-q")
+    assert out.code == 0, out.stdout + out.stderr
+    assert len(emulator.efetches) == 5
+    assert all(len(r.ids) <= 200 and r.method == "POST" for r in emulator.efetches)
+    assert emulator.rate_limited == 0
+    assert emulator.max_in_window() <= 3
+    out = run("check", str(path), "-q")
+    assert out.code == 0
+    assert len(emulator.efetches) == 5
+
+
+def test_rate_limit_holds_across_threads_without_and_with_key(emulator, tmp_path, monkeypatch):
+    emulator.synthetic_from = 90_000_000
+    pmids = list(range(90_000_000, 90_000_000 + 200 * 12))
+    lookup(pmids, settings(emulator, tmp_path / "a", timeout=60.0))
+    assert emulator.rate_limited == 0
+    assert emulator.max_in_window() <= 3
+    emulator.log.clear()
+    secret = "0123456789abcdef0123456789abcdef0123"
+    monkeypatch.setenv("NCBI_API_KEY", secret)
+    # Unknown PMIDs: empty answers, so the limiter and not parsing sets the pace.
+    pmids = list(range(81_000_000, 81_000_000 + 200 * 25))
+    outcomes = lookup(pmids, Settings.from_env(eutils_url=emulator.url, cache_dir=tmp_path / "b"))
+    assert len(emulator.efetches) == 25
+    assert all(isinstance(o, NotFound) for o in outcomes.values())
+    assert emulator.rate_limited == 0
+    assert 3 < emulator.max_in_window() <= 10
+    assert all(r.params.get("api_key") == secret for r in emulator.log)
+
+
+def test_api_key_never_reaches_cache_or_output(run, emulator, tmp_path, monkeypatch, isolated):
+    secret = "s3cr3t-key-4f1d2b9e8c7a6b5d4e3f2a1b0c9d"
+    monkeypatch.setenv("NCBI_API_KEY", secret)
+    emulator.inject("500")
+    path = claims_for(tmp_path / "c.toml", [OBYRNE, GIBBS])
+    out = run("check", str(path), "-vv", "--format", "json")
+    assert out.code == 0
+    assert emulator.efetches[0].params["api_key"] == secret
+    assert secret not in out.stdout and secret not in out.stderr
+    for file in isolated.rglob("*"):
+        if file.is_file():
+            assert secret.encode() not in file.read_bytes(), file
+    with sqlite3.connect(isolated / "records.sqlite") as db:
+        blobs = b"".join(row[0] for row in db.execute("select value from responses"))
+    assert blobs and secret.encode() not in blobs
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "429",
+        "500",
+        "502",
+        "503",
+        "truncate",
+        "error200",
+        "html",
+        "json",
+        "wrong-pmids",
+        "drop",
+        "empty",
+    ],
+)
+def test_a_transient_fault_is_retried_then_verified(run, emulator, tmp_path, fault):
+    emulator.retry_after = "0"
+    emulator.inject(fault)
+    path = claims_for(tmp_path / "c.toml", [OBYRNE])
+    out = run("check", str(path), "--format", "json")
+    assert out.code == 0, out.stdout
+    assert len(emulator.efetches) == 2
+    assert json.loads(out.stdout)["results"][0]["status"] == "ok"
+
+
+def test_retry_after_is_honoured(run, emulator, tmp_path):
+    emulator.retry_after = "2"
+    emulator.inject("429")
+    path = claims_for(tmp_path / "c.toml", [OBYRNE])
+    assert run("check", str(path)).code == 0
+    first, second = emulator.efetches
+    assert second.at - first.at >= 1.9
+
+
+@pytest.mark.parametrize(
+    ("fault", "cause"),
+    [
+        ("500", "HTTP 500"),
+        ("429", "rate limited"),
+        ("truncate", "malformed XML"),
+        ("error200", "NCBI error: Unable to obtain query"),
+        ("html", "HTML page"),
+        ("wrong-pmids", "not asked for"),
+    ],
+)
+def test_persistent_failure_is_unverified_exit_3_never_cached(
+    run, emulator, tmp_path, fault, cause
+):
+    emulator.retry_after = "0"
+    emulator.always = fault
+    path = claims_for(tmp_path / "c.toml", [OBYRNE, GIBBS])
+    out = run("check", str(path), "--format", "json", "--timeout", "20")
+    assert out.code == 3
+    doc = json.loads(out.stdout)
+    assert doc["summary"]["unverified"] == 2
+    for result in doc["results"]:
+        assert result["status"] == "unverified"
+        assert cause in result["findings"][0]["message"]
+    assert len(emulator.efetches) == 5  # bounded: max attempts
+    emulator.always = None
+    out = run("check", str(path), "--offline")
+    assert out.code == 3  # nothing from the failed answers was cached
+
+
+def test_connection_refused_is_unverified_exit_3(run, tmp_path):
+    path = claims_for(tmp_path / "c.toml", [OBYRNE])
+    started = time.monotonic()
+    out = run("check", str(path), "--timeout", "4", "--format", "json")
+    assert out.code == 3
+    assert time.monotonic() - started < 8
+    (result,) = json.loads(out.stdout)["results"]
+    assert "could not connect" in result["findings"][0]["message"]
+
+
+def test_slow_answer_times_out_within_timeout_and_is_unverified(run, emulator, tmp_path):
+    emulator.always = "slow"
+    emulator.slow_seconds = 30
+    path = claims_for(tmp_path / "c.toml", [OBYRNE])
+    started = time.monotonic()
+    out = run("check", str(path), "--timeout", "3", "--format", "json")
+    elapsed = time.monotonic() - started
+    assert out.code == 3
+    assert elapsed < 6
+    assert "timed out" in json.loads(out.stdout)["results"][0]["findings"][0]["message"]
+
+
+def test_partial_outage_keeps_good_batches_and_rerun_fetches_only_the_rest(emulator, tmp_path):
+    emulator.synthetic_from = 90_000_000
+    emulator.retry_after = "0"
+    pmids = list(range(90_000_000, 90_000_400))  # two batches
+    cache = tmp_path / "cache"
+    # The first batch answers; every request after it fails.
+    original = emulator._next_fault
+
+    def fail_after_first() -> str | None:
+        return None if len(emulator.efetches) <= 1 else "500"
+
+    emulator._next_fault = fail_after_first  # type: ignore[method-assign]
+    outcomes = lookup(pmids, settings(emulator, cache, timeout=10.0))
+    good = [p for p, o in outcomes.items() if isinstance(o, Record)]
+    bad = [p for p, o in outcomes.items() if isinstance(o, Unverified)]
+    assert len(good) == 200 and len(bad) == 200
+    emulator._next_fault = original  # type: ignore[method-assign]
+    emulator.log.clear()
+    outcomes = lookup(pmids, settings(emulator, cache))
+    assert all(isinstance(o, Record) for o in outcomes.values())
+    assert sorted(i for r in emulator.efetches for i in r.ids) == sorted(bad)
+
+
+def test_lookup_returns_record_not_found_and_parses_2026_dtd_offline(emulator, tmp_path):
+    outcomes = lookup([OBYRNE, UNKNOWN], settings(emulator, tmp_path / "c"))
+    record = outcomes[OBYRNE]
+    assert isinstance(record, Record)
+    assert record.doi == "10.1056/NEJMoa1715274"
+    assert record.authors[0].last_name == "O'Byrne"
+    assert outcomes[UNKNOWN] == NotFound(UNKNOWN)
