@@ -1,0 +1,105 @@
+"""Benchmark: ``ta1check check`` on N PMIDs against the local E-utilities emulator.
+
+The emulator answers with 0.2 s latency and enforces NCBI's rate limit (3 requests/s without
+an API key). PMIDs from 90,000,000 up are served as copies of a real record (efetch-29768149,
+21 KB with its abstract), so responses are as large as real ones.
+
+For each N it reports, cold (empty cache) and warm (second run): requests made, HTTP 429s seen,
+wall time, the floor ``ceil(N/200) / rate + latency`` and wall over floor, and the peak RSS of
+the ta1check process. Run: ``uv run python bench/bench.py [N ...]``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "tests"))
+
+from emulator import Emulator  # noqa: E402
+
+LATENCY = 0.2
+RATE = 3
+FIRST = 90_000_000
+
+
+def run_once(claims: Path, cache: Path, emulator: Emulator) -> dict[str, float]:
+    before = len(emulator.efetches)
+    limited_before = emulator.rate_limited
+    rss_file = cache.parent / "rss.json"
+    env = {
+        **os.environ,
+        "TA1CHECK_EUTILS_URL": emulator.url,
+        "TA1CHECK_CACHE": str(cache),
+        "BENCH_RSS_FILE": str(rss_file),
+    }
+    env.pop("NCBI_API_KEY", None)
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "_child.py"), "check", str(claims), "-q", "--timeout", "600"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"ta1check exited {proc.returncode}: {proc.stdout}{proc.stderr}")
+    rss = json.loads(rss_file.read_text())["maxrss_kib"] / 1024
+    return {
+        "requests": len(emulator.efetches) - before,
+        "429": emulator.rate_limited - limited_before,
+        "wall": wall,
+        "rss_mb": rss,
+    }
+
+
+def startup_seconds() -> float:
+    """Wall time of a process that only imports ta1check and exits (interpreter + imports)."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import ta1check.cli"], check=True)
+    return time.perf_counter() - started
+
+
+def main(sizes: list[int]) -> None:
+    emulator = Emulator(latency=LATENCY, synthetic_from=FIRST).start()
+    startup = startup_seconds()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in sizes:
+            work = Path(tmp) / str(n)
+            work.mkdir()
+            claims = work / "claims.toml"
+            claims.write_text(
+                "".join(f"[[claim]]\npmid = {p}\n\n" for p in range(FIRST, FIRST + n))
+            )
+            cache = work / "cache"
+            floor = math.ceil(n / 200) / RATE + LATENCY
+            cold = run_once(claims, cache, emulator)
+            warm = run_once(claims, cache, emulator)
+            rows.append((n, floor, cold, warm))
+    emulator.stop()
+    print(
+        f"process start-up (python + imports): {startup:.2f} s; latency {LATENCY} s; "
+        f"rate {RATE}/s\n"
+    )
+    print("| N | run | requests | 429s | wall s | floor s | wall/floor | peak RSS MB |")
+    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    for n, floor, cold, warm in rows:
+        for name, r, fl in (("cold", cold, floor), ("warm", warm, 0.0)):
+            ratio = f"{r['wall'] / fl:.2f}" if fl else "—"
+            print(
+                f"| {n:,} | {name} | {r['requests']:.0f} | {r['429']:.0f} | {r['wall']:.2f} | "
+                f"{fl:.2f} | {ratio} | {r['rss_mb']:.0f} |"
+            )
+
+
+if __name__ == "__main__":
+    main([int(a) for a in sys.argv[1:]] or [10, 1_000, 10_000])
