@@ -102,7 +102,13 @@ def load(paths: Sequence[Path]) -> list[ClaimsFile]:
 
 def check(paths: Sequence[Path], settings: Settings, progress: Progress | None = None) -> CheckRun:
     """Load the claims files, fetch their records (each PMID once), check every claim."""
-    files = load(paths)
+    return check_files(load(paths), settings, progress)
+
+
+def check_files(
+    files: Sequence[ClaimsFile], settings: Settings, progress: Progress | None = None
+) -> CheckRun:
+    """Fetch the records of loaded claims files (each PMID once) and check every claim."""
     with open_source(settings) as source:
         return run_checks(files, source, progress)
 

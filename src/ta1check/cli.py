@@ -6,6 +6,7 @@ Every exit goes through ``main``: a broken citation is exit 1, bad input 2, coul
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -21,7 +22,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .api import DEFAULT_MAX_AGE, Settings, check, lookup
+from .api import DEFAULT_MAX_AGE, Settings, check_files, load, lookup
 from .claims import ClaimsError, parse_pmid
 from .findings import ExitCode, FailOn
 from .pubmed.cache import NotFound
@@ -140,11 +141,11 @@ def _settings(opts: dict[str, Any]) -> Settings:
         timeout=opts["timeout"],
     )
     if opts["cache_dir"] is not None:
-        settings = Settings(**{**settings.__dict__, "cache_dir": opts["cache_dir"]})
+        settings = dataclasses.replace(settings, cache_dir=opts["cache_dir"])
     if opts["no_cache"]:
         if opts["offline"]:
             raise click.UsageError("--offline needs the cache; drop --no-cache")
-        settings = Settings(**{**settings.__dict__, "cache_dir": None})
+        settings = dataclasses.replace(settings, cache_dir=None)
     _setup_logging(opts["verbose"], settings.api_key)
     return settings
 
@@ -201,15 +202,13 @@ def check_command(
 ) -> int:
     """Check CLAIMS files (claims.toml) against PubMed."""
     settings = _settings(opts)
-    from .api import load
-
     files = load(claims)
     total = len(frozenset().union(*(f.pmids for f in files)))
     progress, advance = _progress(total)
     if progress is not None:
         progress.start()
     try:
-        run = check(claims, settings, advance)
+        run = check_files(files, settings, advance)
     finally:
         if progress is not None:
             progress.stop()
