@@ -99,6 +99,8 @@ class Emulator:
     retry_after: str = "1"
     synthetic_from: int | None = None
     status_for_error: int = 400
+    #: PMC full texts (JATS ``<article>`` XML) by numeric PMC id, for efetch db=pmc.
+    pmc: dict[int, bytes] = field(default_factory=dict)
     faults: collections.deque[str] = field(default_factory=collections.deque)
     always: str | None = None
     log: list[Request] = field(default_factory=list)
@@ -281,6 +283,15 @@ class Emulator:
             send(200, b"")
             return
 
+        if flat.get("db") == "pmc" and ids:
+            found = [self.pmc[i] for i in dict.fromkeys(ids) if i in self.pmc]
+            send(
+                200,
+                b'<?xml version="1.0" ?>\n<pmc-articleset>'
+                + b"".join(found)
+                + b"</pmc-articleset>\n",
+            )
+            return
         if flat.get("db") != "pubmed" or not ids:
             send(
                 self.status_for_error,

@@ -87,6 +87,9 @@ def test_json_document_is_stable(run, emulator, tmp_path: Path) -> None:
         "year",
         "doi",
         "has_abstract",
+        "pmcid",
+        "publication_types",
+        "notices",
     }
     assert record["iso_abbreviation"] == "N Engl J Med" and record["has_abstract"] is True
     assert out.stderr == ""

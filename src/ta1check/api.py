@@ -44,6 +44,8 @@ class Settings:
     timeout: float = 120.0
     max_attempts: int = 5
     read_timeout: float = 60.0
+    #: Look for stated figures missing from the abstract in the PMC full text.
+    fulltext: bool = True
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -110,7 +112,7 @@ def check_files(
 ) -> CheckRun:
     """Fetch the records of loaded claims files (each PMID once) and check every claim."""
     with open_source(settings) as source:
-        return run_checks(files, source, progress)
+        return run_checks(files, source, progress, fulltext=settings.fulltext)
 
 
 def lookup(pmids: Collection[int], settings: Settings) -> dict[int, Outcome]:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from .claims import Claim
+from .figures import FigureStatus, FigureVerdict, Quantity, Section, judge, stated_quantities
 from .findings import Code, Finding, Severity
 from .normalize import doi_key, fold, journal_matches, name_key, title_key, titles_match
 from .pubmed.cache import NotFound
-from .pubmed.record import Author, Record
+from .pubmed.fulltext import FullText
+from .pubmed.record import Author, Notice, Record
 from .pubmed.source import Outcome, Unverified
 
 Check = Callable[[Claim, Record], tuple[Finding, ...]]
@@ -232,6 +235,170 @@ def check_abstract(claim: Claim, record: Record) -> tuple[Finding, ...]:
     )
 
 
+_RETRACTION_NOTICES = ("RetractionIn", "RetractedandRepublishedIn", "PartialRetractionIn")
+
+
+def _notice_text(notice: Notice) -> str:
+    pmid = f"PMID {notice.pmid}" if notice.pmid else "no PMID"
+    return f"{pmid}: {notice.reference}" if notice.reference else pmid
+
+
+def check_integrity(claim: Claim, record: Record) -> tuple[Finding, ...]:
+    """Retractions, expressions of concern, errata and updates linked to the record."""
+    findings: list[Finding] = []
+    types = set(record.publication_types)
+    retractions = [n for n in record.notices if n.kind in _RETRACTION_NOTICES]
+    if "Retraction of Publication" in types:
+        retracted = [n for n in record.notices if n.kind in ("RetractionOf", "PartialRetractionOf")]
+        of = f" of {_notice_text(retracted[0])}" if retracted else ""
+        findings.append(
+            _finding(
+                Code.RETRACTED,
+                "pmid",
+                claim.pmid,
+                "Retraction of Publication",
+                f"PMID {record.pmid} is a retraction notice{of}, not a paper to cite",
+            )
+        )
+    elif "Retracted Publication" in types or retractions:
+        if retractions:
+            notice = retractions[0]
+            kind = {
+                "RetractedandRepublishedIn": "retracted and republished; see ",
+                "PartialRetractionIn": "partially retracted; notice ",
+            }.get(notice.kind, "retracted; notice ")
+            detail = kind + _notice_text(notice)
+        else:
+            detail = "retracted (publication type Retracted Publication)"
+        findings.append(
+            _finding(
+                Code.RETRACTED,
+                "pmid",
+                claim.pmid,
+                "Retracted Publication",
+                f"PubMed marks this paper as {detail}",
+            )
+        )
+    for notice in record.notices:
+        if notice.kind == "ExpressionOfConcernIn":
+            findings.append(
+                _finding(
+                    Code.EXPRESSION_OF_CONCERN,
+                    "pmid",
+                    claim.pmid,
+                    _notice_text(notice),
+                    f"an expression of concern was published: {_notice_text(notice)}",
+                )
+            )
+        elif notice.kind == "ErratumIn":
+            findings.append(
+                _finding(
+                    Code.ERRATUM,
+                    "pmid",
+                    claim.pmid,
+                    _notice_text(notice),
+                    f"an erratum was published: {_notice_text(notice)}",
+                )
+            )
+        elif notice.kind == "UpdateIn":
+            findings.append(
+                _finding(
+                    Code.UPDATE,
+                    "pmid",
+                    claim.pmid,
+                    _notice_text(notice),
+                    f"an updated version was published: {_notice_text(notice)}",
+                )
+            )
+    return tuple(findings)
+
+
+def _record_sections(record: Record) -> list[Section]:
+    sections = [Section("title", record.title)]
+    if record.has_abstract:
+        sections.append(Section("abstract", record.abstract))
+    return sections
+
+
+def stated_figures(claim: Claim) -> tuple[Quantity, ...]:
+    """The numbers a claim states: from ``figure``, else from ``text``."""
+    source = claim.figure or claim.text
+    return stated_quantities(source) if source else ()
+
+
+def needs_fulltext(claim: Claim, record: Record) -> bool:
+    """Whether any stated number is missing from title and abstract, and PMC may have it."""
+    if not record.pmcid:
+        return False
+    sections = _record_sections(record)
+    return any(judge(q, sections).status is not FigureStatus.FOUND for q in stated_figures(claim))
+
+
+def check_figures(
+    claim: Claim, record: Record, fulltext: FullText | Unverified | None = None
+) -> tuple[tuple[FigureVerdict, ...], tuple[Finding, ...]]:
+    """A verdict for every stated number, and a finding for each that is not plainly there."""
+    sections = _record_sections(record)
+    body = fulltext.sections if isinstance(fulltext, FullText) else ()
+    verdicts: list[FigureVerdict] = []
+    findings: list[Finding] = []
+    for quantity in stated_figures(claim):
+        verdict = judge(quantity, sections, body)
+        if verdict.status is FigureStatus.NOT_FOUND and not record.has_abstract and not body:
+            verdict = FigureVerdict(quantity.text, FigureStatus.UNVERIFIABLE)
+        verdicts.append(verdict)
+        finding = _figure_finding(verdict, record, fulltext)
+        if finding is not None:
+            findings.append(finding)
+    return tuple(verdicts), tuple(findings)
+
+
+def _figure_finding(
+    verdict: FigureVerdict, record: Record, fulltext: FullText | Unverified | None
+) -> Finding | None:
+    stated = verdict.stated
+    if verdict.status is FigureStatus.ROUNDED:
+        return _finding(
+            Code.FIGURE_ROUNDED,
+            "figure",
+            stated,
+            verdict.matched,
+            f"{stated} is rounded: the {verdict.where} says {verdict.matched}",
+        )
+    if verdict.status is FigureStatus.UNVERIFIABLE:
+        why = (
+            f"; the PMC full text could not be fetched ({fulltext.cause})"
+            if isinstance(fulltext, Unverified)
+            else ""
+        )
+        return _finding(
+            Code.FIGURE_UNVERIFIABLE,
+            "figure",
+            stated,
+            None,
+            f"{stated} cannot be checked: PubMed has no abstract for this record{why}",
+        )
+    if verdict.status is FigureStatus.NOT_FOUND:
+        where = "title or abstract"
+        if isinstance(fulltext, FullText) and fulltext.sections:
+            where += f", nor in the full text ({record.pmcid})"
+        elif isinstance(fulltext, Unverified):
+            where += f" (the PMC full text could not be fetched: {fulltext.cause})"
+        has = (
+            f"; the nearest numbers there are {', '.join(verdict.closest)}"
+            if verdict.closest
+            else "; it states no numbers"
+        )
+        return _finding(
+            Code.FIGURE_NOT_FOUND,
+            "figure",
+            stated,
+            ", ".join(verdict.closest) or None,
+            f"{stated} is not in the {where}{has}",
+        )
+    return None
+
+
 RECORD_CHECKS: tuple[Check, ...] = (
     check_title,
     check_year,
@@ -239,6 +406,7 @@ RECORD_CHECKS: tuple[Check, ...] = (
     check_journal,
     check_doi,
     check_abstract,
+    check_integrity,
 )
 
 _COMPARED: tuple[tuple[str, Callable[[Claim], object], Callable[[str], str]], ...] = (
@@ -283,18 +451,33 @@ def check_conflicts(claims: Sequence[Claim]) -> dict[int, tuple[Finding, ...]]:
     return {i: tuple(f) for i, f in found.items()}
 
 
-def check_claim(claim: Claim, outcome: Outcome | None) -> tuple[Finding, ...]:
-    """Every finding for one claim given what the source returned for its PMID."""
+@dataclass(frozen=True)
+class ClaimCheck:
+    """Everything the checks found for one claim."""
+
+    findings: tuple[Finding, ...]
+    figures: tuple[FigureVerdict, ...] = ()
+
+
+def check_claim(
+    claim: Claim, outcome: Outcome | None, fulltext: FullText | Unverified | None = None
+) -> ClaimCheck:
+    """Every finding for one claim given what the source returned for its PMID (and, when
+    fetched, the PMC full text of the record)."""
     invalid = check_pmid(claim)
     if invalid:
-        return invalid
+        return ClaimCheck(invalid)
     if isinstance(outcome, Unverified):
-        return check_unverified(claim, outcome)
+        return ClaimCheck(check_unverified(claim, outcome))
     if isinstance(outcome, NotFound):
-        return check_not_found(claim, outcome)
+        return ClaimCheck(check_not_found(claim, outcome))
     if outcome is None:
-        return check_unverified(claim, Unverified(claim.pmid or 0, "no answer for this PMID"))
-    return tuple(f for check in RECORD_CHECKS for f in check(claim, outcome))
+        return ClaimCheck(
+            check_unverified(claim, Unverified(claim.pmid or 0, "no answer for this PMID"))
+        )
+    findings = tuple(f for check in RECORD_CHECKS for f in check(claim, outcome))
+    figures, figure_findings = check_figures(claim, outcome, fulltext)
+    return ClaimCheck(findings + figure_findings, figures)
 
 
 def apply_severities(

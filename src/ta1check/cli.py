@@ -189,6 +189,11 @@ def cli() -> None:
     show_default=True,
     help="Exit 1 when a finding is at or above this severity.",
 )
+@click.option(
+    "--no-fulltext",
+    is_flag=True,
+    help="Look for stated figures in the abstract only, never in the PMC full text.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line (table format).")
 @click.option("--no-color", is_flag=True, envvar="NO_COLOR", help="No colour (env NO_COLOR).")
 @_network_options
@@ -196,12 +201,13 @@ def check_command(
     claims: Sequence[Path],
     output_format: str,
     fail_on: str,
+    no_fulltext: bool,
     quiet: bool,
     no_color: bool,
     **opts: Any,
 ) -> int:
     """Check CLAIMS files (claims.toml) against PubMed."""
-    settings = _settings(opts)
+    settings = dataclasses.replace(_settings(opts), fulltext=not no_fulltext)
     files = load(claims)
     total = len(frozenset().union(*(f.pmids for f in files)))
     progress, advance = _progress(total)

@@ -61,6 +61,34 @@ class Code(enum.Enum):
         Severity.WARNING,
         "The record has no abstract, so stated figures cannot be checked against it.",
     )
+    FIGURE_NOT_FOUND = (
+        "figure-not-found",
+        Severity.WARNING,
+        "A stated number appears nowhere in the title and abstract (nor in the PMC full text, "
+        "when there is one).",
+    )
+    FIGURE_ROUNDED = (
+        "figure-rounded",
+        Severity.WARNING,
+        "A stated number is the source's number rounded to fewer decimals (41% for 40.6%).",
+    )
+    FIGURE_UNVERIFIABLE = (
+        "figure-unverifiable",
+        Severity.INFO,
+        "The record has no abstract and no PMC full text: the stated number cannot be checked.",
+    )
+    RETRACTED = (
+        "retracted",
+        Severity.ERROR,
+        "The cited paper was retracted, or the PMID is itself a retraction notice.",
+    )
+    EXPRESSION_OF_CONCERN = (
+        "expression-of-concern",
+        Severity.WARNING,
+        "The journal published an expression of concern about the cited paper.",
+    )
+    ERRATUM = ("erratum", Severity.INFO, "An erratum was published for the cited paper.")
+    UPDATE = ("update", Severity.INFO, "An updated version of the cited paper was published.")
     CLAIMS_CONFLICT = (
         "claims-conflict",
         Severity.WARNING,

@@ -9,11 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from .checks import apply_severities, check_claim, check_conflicts
+from .checks import apply_severities, check_claim, check_conflicts, needs_fulltext
 from .claims import Claim, ClaimsFile
+from .figures import FigureVerdict
 from .findings import Code, ExitCode, FailOn, Finding, Severity, Status
+from .pubmed.fulltext import FullText
 from .pubmed.record import Record
-from .pubmed.source import Outcome, Progress, RecordSource
+from .pubmed.source import Outcome, Progress, RecordSource, Unverified
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class Result:
     source: ClaimsFile
     findings: tuple[Finding, ...]
     record: Record | None = None
+    figures: tuple[FigureVerdict, ...] = ()
 
     @property
     def status(self) -> Status:
@@ -90,24 +93,51 @@ def exit_code_for(results: Iterable[Result], fail_on: FailOn) -> ExitCode:
     return ExitCode.OK
 
 
-def evaluate(files: Sequence[ClaimsFile], outcomes: Mapping[int, Outcome]) -> CheckRun:
-    """Pure: the results of every claim of ``files`` given the fetched ``outcomes``."""
+def evaluate(
+    files: Sequence[ClaimsFile],
+    outcomes: Mapping[int, Outcome],
+    fulltexts: Mapping[str, FullText | Unverified] | None = None,
+) -> CheckRun:
+    """Pure: the results of every claim of ``files`` given the fetched ``outcomes`` (and PMC
+    full texts, by PMC id)."""
+    fulltexts = fulltexts or {}
     results: list[Result] = []
     for claims_file in files:
         conflicts = check_conflicts(claims_file.claims)
         for claim in claims_file.claims:
             outcome = outcomes.get(claim.pmid) if claim.pmid is not None else None
-            findings = check_claim(claim, outcome) + conflicts.get(claim.index, ())
-            findings = apply_severities(findings, claims_file.severities)
             record = outcome if isinstance(outcome, Record) else None
-            results.append(Result(claim, claims_file, findings, record))
+            fulltext = fulltexts.get(record.pmcid) if record and record.pmcid else None
+            checked = check_claim(claim, outcome, fulltext)
+            findings = checked.findings + conflicts.get(claim.index, ())
+            findings = apply_severities(findings, claims_file.severities)
+            results.append(Result(claim, claims_file, findings, record, checked.figures))
     return CheckRun(tuple(files), tuple(results))
 
 
 def run_checks(
-    files: Sequence[ClaimsFile], source: RecordSource, progress: Progress | None = None
+    files: Sequence[ClaimsFile],
+    source: RecordSource,
+    progress: Progress | None = None,
+    *,
+    fulltext: bool = True,
 ) -> CheckRun:
-    """Fetch every PMID the files cite (each once, across files), then check every claim."""
+    """Fetch every PMID the files cite (each once, across files), then the PMC full text of
+    records whose abstract lacks a stated figure (unless ``fulltext`` is off), then check
+    every claim."""
     pmids = frozenset().union(*(f.pmids for f in files)) if files else frozenset()
     outcomes = source.fetch(pmids, progress) if pmids else {}
-    return evaluate(files, outcomes)
+    texts: Mapping[str, FullText | Unverified] = {}
+    if fulltext:
+        wanted = {
+            record.pmcid
+            for f in files
+            for claim in f.claims
+            if claim.pmid is not None
+            and isinstance(record := outcomes.get(claim.pmid), Record)
+            and record.pmcid
+            and needs_fulltext(claim, record)
+        }
+        if wanted:
+            texts = source.fetch_fulltext(wanted)
+    return evaluate(files, outcomes, texts)

@@ -18,12 +18,14 @@ from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import requests
 from requests_cache.backends.base import BaseCache
 from requests_cache.backends.sqlite import SQLiteCache
 from urllib3 import HTTPResponse
 
+from .fulltext import FULLTEXT_FORMAT, FullText
 from .record import RECORD_FORMAT, Record
 
 log = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ CachedEntry = Record | NotFound
 
 
 class RecordCache:
-    """Per-PMID records in a requests-cache backend (SQLite by default)."""
+    """Per-PMID records (and per-PMC-id full texts) in a requests-cache backend."""
 
     def __init__(self, backend: BaseCache, *, max_age: timedelta) -> None:
         self.backend = backend
@@ -63,17 +65,39 @@ class RecordCache:
     def key(pmid: int) -> str:
         return f"ta1check:pubmed:{pmid}:v{RECORD_FORMAT}"
 
-    def get(self, pmid: int) -> CachedEntry | None:
-        """The cached entry for ``pmid``, or None when absent, expired or unreadable."""
+    @staticmethod
+    def fulltext_key(pmcid: str) -> str:
+        return f"ta1check:pmc:{pmcid}:v{FULLTEXT_FORMAT}"
+
+    def _get_json(self, key: str) -> dict[str, Any] | None:
         try:
-            response = self.backend.get_response(self.key(pmid))
+            response = self.backend.get_response(key)
         except Exception as exc:  # a damaged row is a miss, never a crash
-            log.warning("cache entry for PMID %s is unreadable (%s); refetching", pmid, exc)
+            log.warning("cache entry %s is unreadable (%s); refetching", key, exc)
             return None
         if response is None or response.is_expired:
             return None
         try:
             data = json.loads(response.content)
+        except ValueError:
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _put_json(self, entries: Iterable[tuple[str, str, object, timedelta]]) -> None:
+        """Store (key, url id, body, max age) entries in one transaction."""
+        now = datetime.now(timezone.utc)
+        with self._bulk():
+            for key, ident, body, max_age in entries:
+                self.backend.save_response(
+                    _synthetic_response(ident, body), cache_key=key, expires=now + max_age
+                )
+
+    def get(self, pmid: int) -> CachedEntry | None:
+        """The cached entry for ``pmid``, or None when absent, expired or unreadable."""
+        data = self._get_json(self.key(pmid))
+        if data is None:
+            return None
+        try:
             if data.get("not_found"):
                 return NotFound(int(data["pmid"]))
             return Record.from_json(data)
@@ -90,21 +114,33 @@ class RecordCache:
         return found
 
     def put_many(self, entries: Iterable[CachedEntry]) -> None:
-        """Store entries in one transaction."""
-        now = datetime.now(timezone.utc)
-        with self._bulk():
-            for entry in entries:
-                if isinstance(entry, NotFound):
-                    body = {"not_found": True, "pmid": entry.pmid}
-                    expires = now + min(self.max_age, NOT_FOUND_MAX_AGE)
-                else:
-                    body = entry.to_json()
-                    expires = now + self.max_age
-                self.backend.save_response(
-                    _synthetic_response(entry.pmid, body),
-                    cache_key=self.key(entry.pmid),
-                    expires=expires,
-                )
+        """Store records and not-found answers in one transaction."""
+        self._put_json(
+            (
+                self.key(e.pmid),
+                str(e.pmid),
+                {"not_found": True, "pmid": e.pmid} if isinstance(e, NotFound) else e.to_json(),
+                min(self.max_age, NOT_FOUND_MAX_AGE) if isinstance(e, NotFound) else self.max_age,
+            )
+            for e in entries
+        )
+
+    def get_fulltexts(self, pmcids: Iterable[str]) -> dict[str, FullText]:
+        found: dict[str, FullText] = {}
+        for pmcid in pmcids:
+            data = self._get_json(self.fulltext_key(pmcid))
+            if data is None:
+                continue
+            try:
+                found[pmcid] = FullText.from_json(data)
+            except (ValueError, TypeError, KeyError):
+                continue
+        return found
+
+    def put_fulltexts(self, texts: Iterable[FullText]) -> None:
+        self._put_json(
+            (self.fulltext_key(t.pmcid), t.pmcid, t.to_json(), self.max_age) for t in texts
+        )
 
     def _bulk(self) -> AbstractContextManager[object]:
         bulk = getattr(self.backend.responses, "bulk_commit", None)
@@ -117,15 +153,15 @@ class RecordCache:
         return iter(self.backend.responses.keys())
 
 
-def _synthetic_response(pmid: int, body: object) -> requests.Response:
-    """A response as if efetch had been asked for this one PMID, holding the parsed record.
+def _synthetic_response(ident: str, body: object) -> requests.Response:
+    """A response as if efetch had been asked for this one id, holding the parsed record.
 
     Its request carries no credentials: that is what the cache stores.
     """
     request = requests.Request(
         "GET",
         "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi",
-        params={"db": "pubmed", "id": str(pmid), "retmode": "xml"},
+        params={"db": "pmc" if ident.startswith("PMC") else "pubmed", "id": ident},
     ).prepare()
     content = json.dumps(body, separators=(",", ":")).encode()
     headers = {"Content-Type": "application/json", "Content-Length": str(len(content))}

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import requests
@@ -28,9 +29,11 @@ from tenacity import (
 )
 
 from .. import __version__
+from .fulltext import FullText, parse_pmc_xml
 from .parse import BadResponse, ParsedSet, parse_pubmed_xml
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 #: NCBI: above ~200 ids use POST; batches stay at or under this.
@@ -158,13 +161,8 @@ class EntrezClient:
         self.config = config
         self.clock = clock
 
-    def _params(self, pmids: Sequence[int]) -> dict[str, str]:
-        params = {
-            "db": "pubmed",
-            "retmode": "xml",
-            "tool": self.config.tool,
-            "id": ",".join(str(p) for p in pmids),
-        }
+    def _params(self, db: str, ids: Sequence[str]) -> dict[str, str]:
+        params = {"db": db, "retmode": "xml", "tool": self.config.tool, "id": ",".join(ids)}
         if self.config.email:
             params["email"] = self.config.email
         if self.config.api_key:
@@ -172,11 +170,41 @@ class EntrezClient:
         return params
 
     def fetch(self, pmids: Sequence[int], deadline: float) -> ParsedSet:
-        """Fetch one batch (≤ 200 PMIDs), retrying what a retry can fix, until ``deadline``
-        (a ``clock()`` value). Raises ``FetchFailed`` with the last cause."""
+        """Fetch one batch of PubMed records (≤ 200 PMIDs), retrying what a retry can fix,
+        until ``deadline`` (a ``clock()`` value). Raises ``FetchFailed`` with the last cause."""
         if not pmids or len(pmids) > self.config.batch_size:
             raise ValueError(f"a batch holds 1..{self.config.batch_size} PMIDs")
         asked = frozenset(pmids)
+
+        def read(content: bytes) -> ParsedSet:
+            parsed = parse_pubmed_xml(content)
+            strays = set(parsed.records) - asked
+            if strays:
+                raise BadResponse(
+                    f"the response holds PMIDs that were not asked for ({_sample(strays)})"
+                )
+            return parsed
+
+        return self._request(self._params("pubmed", [str(p) for p in pmids]), read, deadline)
+
+    def fetch_fulltext(self, pmcids: Sequence[str], deadline: float) -> dict[str, FullText]:
+        """Fetch full texts from PubMed Central (efetch db=pmc), same rules as ``fetch``."""
+        if not pmcids or len(pmcids) > self.config.batch_size:
+            raise ValueError(f"a batch holds 1..{self.config.batch_size} PMC ids")
+        asked = frozenset(pmcids)
+
+        def read(content: bytes) -> dict[str, FullText]:
+            texts = parse_pmc_xml(content)
+            strays = set(texts) - asked
+            if strays:
+                raise BadResponse(f"the response holds PMC ids that were not asked for {strays}")
+            return texts
+
+        ids = [p.removeprefix("PMC") for p in pmcids]
+        return self._request(self._params("pmc", ids), read, deadline)
+
+    def _request(self, params: dict[str, str], read: Callable[[bytes], T], deadline: float) -> T:
+        """POST to efetch until ``read`` accepts an answer, within attempts and deadline."""
 
         def stop(state: RetryCallState) -> bool:
             if state.attempt_number >= self.config.max_attempts:
@@ -189,18 +217,19 @@ class EntrezClient:
             stop=stop,
             reraise=True,
             before_sleep=lambda s: log.info(
-                "retrying PMIDs %s… in %.1f s: %s",
-                pmids[0],
+                "retrying efetch (%s) in %.1f s: %s",
+                params["db"],
                 s.upcoming_sleep,
                 s.outcome.exception() if s.outcome else "",
             ),
         )
         try:
-            return retrying(self._attempt, pmids, asked, deadline)
+            result: T = retrying(self._attempt, params, read, deadline)
         except _Retryable as exc:
             raise FetchFailed(exc.cause) from None
+        return result
 
-    def _attempt(self, pmids: Sequence[int], asked: frozenset[int], deadline: float) -> ParsedSet:
+    def _attempt(self, params: dict[str, str], read: Callable[[bytes], T], deadline: float) -> T:
         remaining = deadline - self.clock()
         if remaining <= 0:
             raise _Retryable("the --timeout elapsed before the request could be made")
@@ -209,18 +238,13 @@ class EntrezClient:
             min(self.config.read_timeout, remaining),
         )
         try:
-            response = self.session.post(
-                self.config.efetch_url, data=self._params(pmids), timeout=timeout
-            )
+            response = self.session.post(self.config.efetch_url, data=params, timeout=timeout)
         except requests.Timeout:
             raise _Retryable(f"timed out after {timeout[1]:.0f} s") from None
         except requests.ConnectionError as exc:
             raise _Retryable(f"could not connect to {self._host()}: {_reason(exc)}") from None
         except requests.RequestException as exc:
             raise _Retryable(f"request failed: {_reason(exc)}") from None
-        return self._read(response, asked)
-
-    def _read(self, response: requests.Response, asked: frozenset[int]) -> ParsedSet:
         status = response.status_code
         if status in _RETRY_STATUSES:
             what = "rate limited (HTTP 429)" if status == 429 else f"HTTP {status}"
@@ -228,20 +252,15 @@ class EntrezClient:
                 f"NCBI answered {what}", parse_retry_after(response.headers.get("Retry-After"))
             )
         if status not in (200, 400):
-            # NOTE: NCBI puts <ERROR> bodies in 200 or 400 answers; other codes are final.
-            raise _Retryable(f"NCBI answered HTTP {status}")
+            # NOTE: NCBI puts <ERROR> bodies in 200 or 400 answers; 403, 404, 414… are final.
+            raise FetchFailed(f"NCBI answered HTTP {status}")
         try:
-            parsed = parse_pubmed_xml(response.content)
+            result = read(response.content)
         except BadResponse as exc:
             raise _Retryable(exc.cause) from None
         if status == 400:
             raise _Retryable("NCBI answered HTTP 400")
-        strays = set(parsed.records) - asked
-        if strays:
-            raise _Retryable(
-                f"the response holds PMIDs that were not asked for ({_sample(strays)})"
-            )
-        return parsed
+        return result
 
     def _host(self) -> str:
         return urlsplit(self.config.base_url).netloc or self.config.base_url

@@ -2,31 +2,36 @@
 
 Every PMID asked for ends as exactly one of ``Record``, ``NotFound`` (a well-formed answer
 lacked it) or ``Unverified`` (no well-formed answer: the cause says why). The two last are
-never confused.
+never confused. Full texts from PubMed Central come the same way, by PMC id.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from .cache import NotFound, RecordCache
 from .entrez import EntrezClient, FetchFailed
-from .parse import ParsedSet
+from .fulltext import FullText
 from .record import Record
 
 log = logging.getLogger(__name__)
 
+K = TypeVar("K", int, str)
+V = TypeVar("V")
+#: Full texts are large (hundreds of KB each): fewer per request.
+FULLTEXT_BATCH = 20
+
 
 @dataclass(frozen=True)
 class Unverified:
-    """No complete, well-formed record could be had for this PMID."""
+    """No complete, well-formed answer could be had for this id."""
 
-    pmid: int
+    pmid: int | str
     cause: str
 
 
@@ -35,16 +40,18 @@ Progress = Callable[[int], None]
 
 
 class RecordSource(Protocol):
-    """Anything that turns PMIDs into outcomes."""
+    """Anything that turns PMIDs into outcomes (and PMC ids into full texts)."""
 
     def fetch(
         self, pmids: Collection[int], progress: Progress | None = None
     ) -> dict[int, Outcome]: ...
 
+    def fetch_fulltext(self, pmcids: Collection[str]) -> dict[str, FullText | Unverified]: ...
 
-def batches(pmids: Sequence[int], size: int) -> Iterator[list[int]]:
-    for start in range(0, len(pmids), size):
-        yield list(pmids[start : start + size])
+
+def batches(ids: Sequence[K], size: int) -> Iterator[list[K]]:
+    for start in range(0, len(ids), size):
+        yield list(ids[start : start + size])
 
 
 class EntrezSource:
@@ -72,39 +79,83 @@ class EntrezSource:
         self.clock = clock
 
     def fetch(self, pmids: Collection[int], progress: Progress | None = None) -> dict[int, Outcome]:
-        wanted = sorted(set(pmids))
-        outcomes: dict[int, Outcome] = {}
-        if self.cache is not None and not self.refresh:
-            outcomes.update(self.cache.get_many(wanted))
+        cache = self.cache
+
+        def download(client: EntrezClient, batch: list[int], deadline: float) -> dict[int, Outcome]:
+            parsed = client.fetch(batch, deadline)
+            entries: list[Record | NotFound] = [parsed.records.get(p) or NotFound(p) for p in batch]
+            if cache is not None:
+                _store(cache.put_many, entries)
+            return {e.pmid: e for e in entries}
+
+        return self._fetch(
+            sorted(set(pmids)),
+            cache.get_many if cache is not None else None,
+            download,
+            self.client.config.batch_size if self.client else 1,
+            progress,
+        )
+
+    def fetch_fulltext(self, pmcids: Collection[str]) -> dict[str, FullText | Unverified]:
+        cache = self.cache
+
+        def download(
+            client: EntrezClient, batch: list[str], deadline: float
+        ) -> dict[str, FullText | Unverified]:
+            texts = client.fetch_fulltext(batch, deadline)
+            # PMC leaves out ids it does not hold: no full text, not a failure.
+            found = [texts.get(p) or FullText(p, ()) for p in batch]
+            if cache is not None:
+                _store(cache.put_fulltexts, found)
+            return {t.pmcid: t for t in found}
+
+        return self._fetch(
+            sorted(set(pmcids)),
+            cache.get_fulltexts if cache is not None else None,
+            download,
+            FULLTEXT_BATCH,
+            None,
+        )
+
+    def _fetch(
+        self,
+        ids: list[K],
+        from_cache: Callable[[list[K]], Mapping[K, V]] | None,
+        download: Callable[[EntrezClient, list[K], float], Mapping[K, V | Unverified]],
+        batch_size: int,
+        progress: Progress | None,
+    ) -> dict[K, V | Unverified]:
+        """The cache's answers, then the rest downloaded in parallel batches; a batch that
+        fails leaves its ids unverified and the others' results stand."""
+        outcomes: dict[K, V | Unverified] = {}
+        if from_cache is not None and not self.refresh:
+            outcomes.update(from_cache(ids))
             if progress and outcomes:
                 progress(len(outcomes))
-        missing = [p for p in wanted if p not in outcomes]
+        missing = [i for i in ids if i not in outcomes]
         if not missing:
             return outcomes
-        if self.offline or self.client is None:
-            cause = "offline, and not in the cache"
-            outcomes.update({p: Unverified(p, cause) for p in missing})
+        client = self.client
+        if self.offline or client is None:
+            outcomes.update({i: Unverified(i, "offline, and not in the cache") for i in missing})
             return outcomes
-        outcomes.update(self._download(self.client, missing, progress))
-        return outcomes
-
-    def _download(
-        self, client: EntrezClient, missing: list[int], progress: Progress | None
-    ) -> dict[int, Outcome]:
-        outcomes: dict[int, Outcome] = {}
         deadline = self.clock() + client.config.timeout
-        todo = list(batches(missing, client.config.batch_size))
+        todo = list(batches(missing, batch_size))
         workers = max(1, min(client.config.workers, len(todo)))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="efetch")
-        pending: dict[Future[ParsedSet], list[int]] = {}
+        pending: dict[Future[Mapping[K, V | Unverified]], list[K]] = {}
         try:
             for batch in todo:
-                pending[pool.submit(client.fetch, batch, deadline)] = batch
+                pending[pool.submit(download, client, batch, deadline)] = batch
             while pending:
                 done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 for future in done:
                     batch = pending.pop(future)
-                    outcomes.update(self._settle(future, batch))
+                    try:
+                        outcomes.update(future.result())
+                    except FetchFailed as exc:
+                        log.warning("could not fetch %d id(s): %s", len(batch), exc.cause)
+                        outcomes.update({i: Unverified(i, exc.cause) for i in batch})
                     if progress:
                         progress(len(batch))
         finally:
@@ -112,16 +163,9 @@ class EntrezSource:
             pool.shutdown(wait=False, cancel_futures=True)
         return outcomes
 
-    def _settle(self, future: Future[ParsedSet], batch: list[int]) -> dict[int, Outcome]:
-        try:
-            parsed = future.result()
-        except FetchFailed as exc:
-            log.warning("could not fetch %d PMID(s): %s", len(batch), exc.cause)
-            return {p: Unverified(p, exc.cause) for p in batch}
-        entries: list[Record | NotFound] = [parsed.records.get(p) or NotFound(p) for p in batch]
-        if self.cache is not None:
-            try:
-                self.cache.put_many(entries)
-            except Exception as exc:  # a full disk or locked cache costs speed, not results
-                log.warning("could not write to the cache: %s", exc)
-        return {e.pmid: e for e in entries}
+
+def _store(put: Callable[[list[V]], None], entries: list[V]) -> None:
+    try:
+        put(entries)
+    except Exception as exc:  # a full disk or locked cache costs speed, not results
+        log.warning("could not write to the cache: %s", exc)

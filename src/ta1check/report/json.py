@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
+from ..figures import FigureVerdict
 from ..findings import Finding, Status
 from ..pubmed.record import Record
 from ..results import CheckRun, Result
@@ -26,6 +27,16 @@ def finding_json(f: Finding) -> dict[str, Any]:
     }
 
 
+def figure_json(v: FigureVerdict) -> dict[str, Any]:
+    return {
+        "stated": v.stated,
+        "verdict": v.status.value,
+        "where": v.where,
+        "matched": v.matched,
+        "closest": list(v.closest),
+    }
+
+
 def record_json(r: Record) -> dict[str, Any]:
     return {
         "pmid": r.pmid,
@@ -36,6 +47,9 @@ def record_json(r: Record) -> dict[str, Any]:
         "year": r.year,
         "doi": r.doi,
         "has_abstract": r.has_abstract,
+        "pmcid": r.pmcid,
+        "publication_types": list(r.publication_types),
+        "notices": [{"kind": n.kind, "pmid": n.pmid, "reference": n.reference} for n in r.notices],
     }
 
 
@@ -49,6 +63,7 @@ def result_json(r: Result) -> dict[str, Any]:
         "file": str(r.source.path),
         "line": claim.line,
         "findings": [finding_json(f) for f in r.findings],
+        "figures": [figure_json(v) for v in r.figures],
         "record": record_json(r.record) if r.record else None,
     }
 

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..figures import FigureStatus, FigureVerdict
 from ..findings import Severity, Status
 from ..results import CheckRun, Summary
 
@@ -18,6 +19,14 @@ _STATUS_STYLE = {
     Status.UNVERIFIED: "magenta",
 }
 _SEVERITY_STYLE = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.INFO: "dim"}
+
+
+def _verdict(v: FigureVerdict) -> str:
+    if v.status in (FigureStatus.FOUND, FigureStatus.FOUND_IN_FULLTEXT):
+        return f"{v.stated} ✓ {v.where}"
+    if v.status is FigureStatus.ROUNDED:
+        return f"{v.stated} ≈ {v.matched} ({v.where})"
+    return f"{v.stated} ✗ {v.status.value}"
 
 
 def summary_line(summary: Summary) -> str:
@@ -61,10 +70,15 @@ class TableReporter:
                     findings.append("\n")
                 findings.append(f"{f.code.slug}", style=_SEVERITY_STYLE[f.severity])
                 findings.append(f" ({f.severity}): {f.message}")
+            if not result.findings:
+                findings.append("matches PubMed", style="dim")
+            if result.figures:
+                findings.append("\nfigures: ", style="dim")
+                findings.append("; ".join(_verdict(v) for v in result.figures), style="dim")
             table.add_row(
                 Text(result.status.value, style=_STATUS_STYLE[result.status]),
                 str(claim.pmid if claim.pmid is not None else claim.pmid_raw),
                 label,
-                findings if result.findings else Text("matches PubMed", style="dim"),
+                findings,
             )
         return table
