@@ -152,15 +152,19 @@ class Emulator:
             def log_message(self, format: str, *args: object) -> None:
                 pass
 
+            # The arrival time is taken first thing: the client runs in this process too,
+            # and a handler thread may wait for the GIL while the client parses.
             def do_GET(self) -> None:
-                emulator._handle(self, parse_qs(urlsplit(self.path).query))
+                now = time.monotonic()
+                emulator._handle(self, parse_qs(urlsplit(self.path).query), now)
 
             def do_POST(self) -> None:
+                now = time.monotonic()
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length).decode()
                 params = parse_qs(urlsplit(self.path).query)
                 params.update(parse_qs(body))
-                emulator._handle(self, params)
+                emulator._handle(self, params, now)
 
         server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
@@ -196,8 +200,9 @@ class Emulator:
             return _PMID.sub(f'<PMID Version="1">{pmid}</PMID>'.encode(), template, count=1)
         return None
 
-    def _handle(self, handler: BaseHTTPRequestHandler, params: dict[str, list[str]]) -> None:
-        now = time.monotonic()
+    def _handle(
+        self, handler: BaseHTTPRequestHandler, params: dict[str, list[str]], now: float
+    ) -> None:
         flat = {k: v[0] for k, v in params.items()}
         raw_ids = ",".join(params.get("id", []))
         ids = [int(i) for i in re.split(r"[,\s]+", raw_ids) if i.isdigit()]

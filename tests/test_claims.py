@@ -200,3 +200,39 @@ def test_the_articles_claims_file_loads() -> None:
     claims = load_claims(ROOT / "claims.toml")
     assert claims.article_title == "Thymosin Alpha-1 Benefits: 7 Immune Effects"
     assert all(re.fullmatch(r"[a-z0-9-]+", c.label) for c in claims.claims)
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["table", "inline"]),
+            st.integers(min_value=1, max_value=99_999_999),
+            st.sampled_from(["", "  # a comment [[claim]]", ""]),
+            st.sampled_from(["", 'text = """multi\n[[claim]]\n{ pmid = 1 }"""']),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_claim_lines_are_found_in_tables_inline_tables_and_around_comments(
+    claims: list[tuple[str, int, str, str]],
+) -> None:
+    inline = [c for c in claims if c[0] == "inline"]
+    tables = [c for c in claims if c[0] == "table"]
+    lines: list[str] = ["# claims [[claim]] in a comment"]
+    expected: list[int] = []
+    if inline:
+        lines.append("claim = [  # inline claims")
+        for _, pmid, comment, _ in inline:
+            lines.append(f'  {{ pmid = {pmid}, citation = "A, B (2000)" }},{comment}')
+            expected.append(len(lines))
+        lines.append("]")
+        tables = []  # TOML forbids mixing `claim = [...]` with [[claim]] tables
+    for _, pmid, comment, extra in tables:
+        lines.append(f"[[claim]]{comment}")
+        expected.append(len(lines))
+        lines.append(f"pmid = {pmid}")
+        lines.extend(extra.splitlines())
+    loaded = loads_claims("\n".join(lines) + "\n")
+    assert [c.line for c in loaded.claims] == expected

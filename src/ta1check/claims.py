@@ -17,6 +17,7 @@ from typing import Any
 
 from .citation import ParsedCitation, parse_citation
 from .findings import Code, Severity
+from .tomlpos import positions
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -135,57 +136,6 @@ def parse_pmid(value: int | str) -> int | None:
     return pmid if pmid <= _MAX_PMID else None
 
 
-class _Lines:
-    """Line numbers for a TOML text: tomllib gives none, so find ``[[claim]]`` headers and
-    ``key =`` lines, skipping multi-line strings and comments."""
-
-    _HEADER = re.compile(r"^\s*\[\[\s*claim\s*\]\]\s*(?:#.*)?$")
-    _TABLE = re.compile(r"^\s*\[")
-
-    def __init__(self, text: str) -> None:
-        self.lines = text.splitlines()
-        self.code = self._code_lines(self.lines)
-        self.claim_starts = [i for i in self.code if self._HEADER.match(self.lines[i])]
-
-    @staticmethod
-    def _code_lines(lines: Sequence[str]) -> list[int]:
-        code, quote = [], None
-        for i, line in enumerate(lines):
-            if quote is None:
-                code.append(i)
-            for q in ('"""', "'''"):
-                count = line.count(q)
-                if quote in (None, q) and count % 2 == 1:
-                    quote = q if quote is None else None
-        return code
-
-    def claim(self, index: int) -> int | None:
-        if index < len(self.claim_starts):
-            return self.claim_starts[index] + 1
-        return None
-
-    def key(self, key: str, index: int | None = None, table: str | None = None) -> int | None:
-        """The line of ``key`` in the ``index``-th claim, in ``[table]``, or at top level."""
-        start, end = 0, len(self.lines)
-        if index is not None:
-            if index >= len(self.claim_starts):
-                return None
-            start = self.claim_starts[index]
-            end = next(
-                (i for i in self.code if i > start and self._TABLE.match(self.lines[i])), end
-            )
-        elif table is not None:
-            header = re.compile(rf"^\s*\[\s*{re.escape(table)}\s*\]")
-            start = next((i for i in self.code if header.match(self.lines[i])), 0)
-        pattern = re.compile(
-            rf"^\s*(?:{re.escape(key)}|\"{re.escape(key)}\"|'{re.escape(key)}')\s*="
-        )
-        for i in self.code:
-            if start <= i < end and pattern.match(self.lines[i]):
-                return i + 1
-        return (start + 1) if index is not None or table is not None else None
-
-
 def _type_name(value: object) -> str:
     return {
         bool: "a boolean",
@@ -205,7 +155,7 @@ def _suggest(key: str, allowed: Sequence[str]) -> str:
 class _Loader:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
-        self.lines = _Lines(text)
+        self.positions = positions(text)
 
     def fail(
         self,
@@ -215,11 +165,20 @@ class _Loader:
         table: str | None = None,
         line: int | None = None,
     ) -> ClaimsError:
-        if line is None and key is not None:
-            leaf = key.rsplit(".", 1)[-1]
-            line = self.lines.key(leaf, index, table)
-        elif line is None and index is not None:
-            line = self.lines.claim(index)
+        """A ``ClaimsError`` located at ``key`` of claim ``index``, of ``[table]``, or of the
+        root table."""
+        if line is None:
+            leaf = key.rsplit(".", 1)[-1] if key else None
+            if index is not None:
+                line = (
+                    self.positions.claim_key_line(index, leaf)
+                    if leaf
+                    else self.positions.claim_line(index)
+                )
+            elif leaf is not None:
+                line = self.positions.key_line(table or "", leaf)
+                if line is None and table is None:
+                    line = self.positions.tables.get(leaf)
         return ClaimsError(self.path, line, key, message)
 
     def load(self, data: Mapping[str, Any]) -> ClaimsFile:
@@ -297,7 +256,10 @@ class _Loader:
                 raise fail(key, f"unknown key{_suggest(key, CLAIM_KEYS)}")
         if "pmid" not in raw:
             raise self.fail(
-                "missing required key 'pmid'", f"{where}.pmid", index, line=self.lines.claim(index)
+                "missing required key 'pmid'",
+                f"{where}.pmid",
+                index,
+                line=self.positions.claim_line(index),
             )
         pmid_value = raw["pmid"]
         if isinstance(pmid_value, bool) or not isinstance(pmid_value, (int, str)):
@@ -348,7 +310,7 @@ class _Loader:
             year=year,
             doi=text("doi"),
             article_line=line,
-            line=self.lines.claim(index),
+            line=self.positions.claim_line(index),
         )
 
 

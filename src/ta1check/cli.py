@@ -1,4 +1,4 @@
-"""The command line: parse options, call the library, choose a report, exit.
+"""The command line: parse options, call the library, choose reports, exit.
 
 Every exit goes through ``main``: a broken citation is exit 1, bad input 2, could-not-verify
 3, a bug 4 (one line, never a traceback unless ``--traceback``), Ctrl-C 130.
@@ -7,23 +7,26 @@ Every exit goes through ``main``: a broken citation is exit 1, bad input 2, coul
 from __future__ import annotations
 
 import dataclasses
+import glob
 import json
 import logging
-import re
+import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
+from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TextIO, TypeVar
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .api import DEFAULT_MAX_AGE, Settings, check_files, load, lookup
-from .claims import ClaimsError, parse_pmid
+from .api import Settings, check_files, load, lookup
+from .claims import ClaimsError, ClaimsFile, parse_pmid
+from .config import OPTIONS, Config, load_config, parse_duration
 from .findings import ExitCode, FailOn
 from .pubmed.cache import NotFound
 from .pubmed.record import Record
@@ -34,17 +37,6 @@ from .show import render_record, toml_snippet
 
 log = logging.getLogger("ta1check")
 F = TypeVar("F", bound=Callable[..., Any])
-
-_DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[smhdw]?)", re.IGNORECASE)
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
-
-
-def parse_duration(text: str) -> timedelta:
-    """'7d', '12h', '30m', '90s' or plain seconds."""
-    m = _DURATION.fullmatch(text.strip())
-    if not m:
-        raise ValueError(f"{text!r} is not a duration such as 7d, 12h, 30m or 90s")
-    return timedelta(seconds=float(m.group("n")) * _UNITS[m.group("unit").lower()])
 
 
 class _Duration(click.ParamType):  # type: ignore[type-arg]
@@ -87,17 +79,17 @@ def _setup_logging(verbose: int, secret: str | None) -> None:
 
 
 def _network_options(f: F) -> F:
+    """Options shared by the commands that fetch. Defaults are None here: the effective value
+    comes from ``config.load_config`` (command line > environment > config file > default)."""
     options = [
         click.option(
             "--email",
-            envvar="NCBI_EMAIL",
             help="Your email, sent to NCBI with each request (env NCBI_EMAIL). "
             "The API key is read from NCBI_API_KEY only.",
         ),
         click.option(
             "--cache-dir",
             type=click.Path(file_okay=False, path_type=Path),
-            envvar="TA1CHECK_CACHE",
             help="Directory of the record cache (env TA1CHECK_CACHE; default: the user cache "
             "directory).",
         ),
@@ -107,23 +99,18 @@ def _network_options(f: F) -> F:
         click.option(
             "--max-age",
             type=_Duration(),
-            default=DEFAULT_MAX_AGE,
-            show_default="7d",
-            help="How long a cached record stays fresh (7d, 12h, 30m…).",
+            help="How long a cached record stays fresh (7d, 12h, 30m…; default 7d).",
         ),
         click.option(
             "--timeout",
             type=click.FloatRange(min=1),
-            default=120.0,
-            show_default=True,
-            help="Seconds the whole fetch may take, retries included.",
+            help="Seconds the whole fetch may take, retries included (default 120).",
         ),
         click.option(
             "--eutils-url",
-            envvar="TA1CHECK_EUTILS_URL",
             help="E-utilities base URL (env TA1CHECK_EUTILS_URL), for mirrors and proxies.",
         ),
-        click.option("-v", "--verbose", count=True, help="Log requests (-v) and more (-vv)."),
+        click.option("-v", "--verbose", count=True, help="Log retries (-v) and requests (-vv)."),
         click.option("--traceback", "show_traceback", is_flag=True, hidden=True),
     ]
     for option in reversed(options):
@@ -131,23 +118,22 @@ def _network_options(f: F) -> F:
     return f
 
 
-def _settings(opts: dict[str, Any]) -> Settings:
-    settings = Settings.from_env(
-        email=opts["email"],
-        eutils_url=opts["eutils_url"],
+def _settings(config: Config, opts: dict[str, Any]) -> Settings:
+    if opts["no_cache"] and opts["offline"]:
+        raise click.UsageError("--offline needs the cache; drop --no-cache")
+    api_key = os.environ.get("NCBI_API_KEY", "").strip() or None
+    _setup_logging(opts["verbose"], api_key)
+    return Settings(
+        eutils_url=config["eutils-url"],
+        email=config["email"],
+        api_key=api_key,
+        cache_dir=None if opts["no_cache"] else config["cache-dir"],
         offline=opts["offline"],
         refresh=opts["refresh"],
-        max_age=opts["max_age"],
-        timeout=opts["timeout"],
+        max_age=config["max-age"],
+        timeout=config["timeout"],
+        fulltext=config["fulltext"],
     )
-    if opts["cache_dir"] is not None:
-        settings = dataclasses.replace(settings, cache_dir=opts["cache_dir"])
-    if opts["no_cache"]:
-        if opts["offline"]:
-            raise click.UsageError("--offline needs the cache; drop --no-cache")
-        settings = dataclasses.replace(settings, cache_dir=None)
-    _setup_logging(opts["verbose"], settings.api_key)
-    return settings
 
 
 def _progress(total: int) -> tuple[Progress | None, Callable[[int], None] | None]:
@@ -166,6 +152,21 @@ def _progress(total: int) -> tuple[Progress | None, Callable[[int], None] | None
     return progress, lambda n: progress.advance(task, n)
 
 
+def expand_paths(patterns: Sequence[str]) -> list[Path]:
+    """Claims files as given, with glob patterns (``docs/**/claims.toml``) expanded when the
+    shell did not; a pattern that matches nothing is a usage error."""
+    paths: list[Path] = []
+    for pattern in patterns:
+        if any(ch in pattern for ch in "*?[") and not Path(pattern).exists():
+            matches = sorted(glob.glob(pattern, recursive=True))
+            if not matches:
+                raise click.UsageError(f"no claims file matches {pattern!r}")
+            paths.extend(Path(m) for m in matches)
+        else:
+            paths.append(Path(pattern))
+    return list(dict.fromkeys(paths))
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="ta1check")
 def cli() -> None:
@@ -173,42 +174,55 @@ def cli() -> None:
 
 
 @cli.command("check")
-@click.argument("claims", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("claims", nargs=-1, required=True)
 @click.option(
     "--format",
-    "output_format",
-    type=click.Choice(sorted(REPORTER_BY_NAME)),
-    default="table",
-    show_default=True,
-    help="Report format, on stdout.",
+    "formats",
+    type=click.Choice(list(REPORTER_BY_NAME)),
+    multiple=True,
+    help="Report format (repeatable; default table). Each --output goes to the --format at "
+    "the same position; a format without one goes to stdout.",
+)
+@click.option(
+    "--output",
+    "outputs",
+    type=click.Path(dir_okay=False, path_type=Path),
+    multiple=True,
+    help="File for the report of the --format at the same position.",
 )
 @click.option(
     "--fail-on",
     type=click.Choice([f.value for f in FailOn]),
-    default=FailOn.ERROR.value,
-    show_default=True,
-    help="Exit 1 when a finding is at or above this severity.",
+    help="Exit 1 when a finding is at or above this severity (default error).",
 )
 @click.option(
     "--no-fulltext",
-    is_flag=True,
+    "fulltext",
+    flag_value=False,
+    default=None,
     help="Look for stated figures in the abstract only, never in the PMC full text.",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line (table format).")
-@click.option("--no-color", is_flag=True, envvar="NO_COLOR", help="No colour (env NO_COLOR).")
+@click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set).")
 @_network_options
 def check_command(
-    claims: Sequence[Path],
-    output_format: str,
-    fail_on: str,
-    no_fulltext: bool,
+    claims: Sequence[str],
+    formats: Sequence[str],
+    outputs: Sequence[Path],
     quiet: bool,
     no_color: bool,
     **opts: Any,
 ) -> int:
-    """Check CLAIMS files (claims.toml) against PubMed."""
-    settings = dataclasses.replace(_settings(opts), fulltext=not no_fulltext)
-    files = load(claims)
+    """Check CLAIMS files (claims.toml; globs allowed) against PubMed."""
+    formats = list(formats) or ["table"]
+    if len(outputs) > len(formats):
+        raise click.UsageError("more --output files than --format options")
+    targets = list(zip(formats, [*outputs, *[None] * (len(formats) - len(outputs))], strict=True))
+    if sum(1 for _, out in targets if out is None) > 1:
+        raise click.UsageError("only one format can go to stdout: give the others --output")
+    config = load_config(opts)
+    settings = _settings(config, opts)
+    files = [_with_config_severities(f, config) for f in load(expand_paths(claims))]
     total = len(frozenset().union(*(f.pmids for f in files)))
     progress, advance = _progress(total)
     if progress is not None:
@@ -218,9 +232,25 @@ def check_command(
     finally:
         if progress is not None:
             progress.stop()
-    reporter = get_reporter(output_format, color=not no_color, quiet=quiet)
-    reporter.render(run, sys.stdout)
-    return int(run.exit_code(FailOn(fail_on)))
+    color = not (no_color or os.environ.get("NO_COLOR"))
+    with ExitStack() as stack:
+        for name, path in targets:
+            stream: TextIO = (
+                sys.stdout
+                if path is None
+                else stack.enter_context(path.open("w", encoding="utf-8", newline="\n"))
+            )
+            reporter = get_reporter(name, color=color and path is None, quiet=quiet)
+            reporter.render(run, stream)
+    return int(run.exit_code(config["fail-on"]))
+
+
+def _with_config_severities(claims_file: ClaimsFile, config: Config) -> ClaimsFile:
+    """The config file's severities, under the claims file's own ``[defaults]``."""
+    if not config.severities:
+        return claims_file
+    merged = {**config.severities, **claims_file.severities}
+    return dataclasses.replace(claims_file, severities=merged)
 
 
 @cli.command("show")
@@ -241,7 +271,7 @@ def show_command(pmids: Sequence[str], output_format: str, **opts: Any) -> int:
         if pmid is None:
             raise click.BadParameter(f"{raw!r} is not a PMID", param_hint="PMIDS")
         numbers.append(pmid)
-    settings = _settings(opts)
+    settings = _settings(load_config(opts), opts)
     outcomes = lookup(numbers, settings)
     ordered = [outcomes[p] for p in dict.fromkeys(numbers)]
     if output_format == "json":
@@ -251,9 +281,7 @@ def show_command(pmids: Sequence[str], output_format: str, **opts: Any) -> int:
                 {
                     **record_json(o),
                     "abstract": o.abstract,
-                    "pmcid": o.pmcid,
                     "pub_date": o.pub_date,
-                    "publication_types": list(o.publication_types),
                 }
                 for o in ordered
                 if isinstance(o, Record)
@@ -281,6 +309,26 @@ def show_command(pmids: Sequence[str], output_format: str, **opts: Any) -> int:
     return int(ExitCode.OK)
 
 
+@cli.command("config")
+def config_command() -> int:
+    """Print the effective configuration and where each value comes from."""
+    config = load_config({})
+    where = str(config.file) if config.file else "none found (ta1check.toml or pyproject.toml)"
+    click.echo(f"config file: {where}")
+    width = max(len(o.name) for o in OPTIONS)
+    for option in OPTIONS:
+        value = config.values[option.name]
+        shown = value.value.value if isinstance(value.value, FailOn) else value.value
+        if isinstance(shown, timedelta):
+            shown = f"{shown.total_seconds():g}s"
+        click.echo(f"{option.name:<{width}}  {shown}  ({value.source})")
+    key = f"set ({config.api_key_source})" if config.api_key_source else "not set"
+    click.echo(f"{'api-key':<{width}}  {key}")
+    for code, severity in config.severities.items():
+        click.echo(f"{'severity':<{width}}  {code.slug} = {severity}  ({config.severity_source})")
+    return 0
+
+
 def _error(message: str) -> None:
     click.echo(f"ta1check: error: {message}", err=True)
 
@@ -293,20 +341,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         result = cli.main(args=args, prog_name="ta1check", standalone_mode=False)
     except ClaimsError as exc:
         _error(str(exc))
-        return _exit(ExitCode.USAGE)
+        return int(ExitCode.USAGE)
     except click.exceptions.Exit as exc:
-        return _exit(exc.exit_code)
+        return int(exc.exit_code)
     except click.ClickException as exc:
         exc.show()
-        return _exit(ExitCode.USAGE)
+        return int(ExitCode.USAGE)
     except click.Abort:
         _error("aborted")
-        return _exit(130)
+        return 130
     except KeyboardInterrupt:
         _error("interrupted; records fetched so far are kept in the cache")
-        return _exit(130)
+        return 130
     except BrokenPipeError:
-        return _exit(ExitCode.OK)
+        return int(ExitCode.OK)
+    except OSError as exc:
+        _error(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
+        return int(ExitCode.USAGE)
     except Exception as exc:
         if "--traceback" in args:
             traceback.print_exc()
@@ -314,16 +365,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"internal error: {type(exc).__name__}: {_one_line(exc)} — this is a bug in "
             "ta1check; please report it (rerun with --traceback for details)"
         )
-        return _exit(ExitCode.INTERNAL)
-    return _exit(result if isinstance(result, int) else ExitCode.OK)
+        return int(ExitCode.INTERNAL)
+    return int(result) if isinstance(result, int) else int(ExitCode.OK)
 
 
 def _one_line(exc: BaseException) -> str:
     return (str(exc).splitlines() or [""])[0][:300]
-
-
-def _exit(code: int) -> int:
-    return int(code)
 
 
 def entry() -> None:  # pragma: no cover - the console script

@@ -12,6 +12,10 @@ from ..results import CheckRun
 class OutputFormat(enum.Enum):
     TABLE = "table"
     JSON = "json"
+    JUNIT = "junit"
+    GITHUB = "github"
+    SARIF = "sarif"
+    MARKDOWN = "markdown"
 
 
 class Reporter(Protocol):
@@ -20,21 +24,38 @@ class Reporter(Protocol):
     def render(self, run: CheckRun, out: TextIO) -> None: ...
 
 
-def _table(color: bool, quiet: bool) -> Reporter:
-    from .table import TableReporter
+def _build(fmt: OutputFormat, color: bool, quiet: bool) -> Reporter:
+    # Imported here so that `ta1check show` does not load every format.
+    if fmt is OutputFormat.TABLE:
+        from .table import TableReporter
 
-    return TableReporter(color=color, quiet=quiet)
+        return TableReporter(color=color, quiet=quiet)
+    if fmt is OutputFormat.JSON:
+        from .json import JsonReporter
 
+        return JsonReporter()
+    if fmt is OutputFormat.JUNIT:
+        from .junit import JunitReporter
 
-def _json(color: bool, quiet: bool) -> Reporter:
-    from .json import JsonReporter
+        return JunitReporter()
+    if fmt is OutputFormat.GITHUB:
+        from .github import GithubReporter
 
-    return JsonReporter()
+        return GithubReporter()
+    if fmt is OutputFormat.SARIF:
+        from .sarif import SarifReporter
+
+        return SarifReporter()
+    if fmt is OutputFormat.MARKDOWN:
+        from .markdown import MarkdownReporter
+
+        return MarkdownReporter()
+    raise AssertionError(fmt)  # pragma: no cover - assert_never on 3.10
 
 
 REPORTER_BY_NAME: dict[str, Callable[[bool, bool], Reporter]] = {
-    OutputFormat.TABLE.value: _table,
-    OutputFormat.JSON.value: _json,
+    fmt.value: (lambda color, quiet, fmt=fmt: _build(fmt, color, quiet))  # type: ignore[misc]
+    for fmt in OutputFormat
 }
 
 

@@ -1,0 +1,241 @@
+"""Configuration: defaults, a config file, the environment and the command line, in that order
+of precedence (the command line wins).
+
+The config file is the first ``ta1check.toml`` (top-level keys) or ``pyproject.toml`` with a
+``[tool.ta1check]`` table found from the working directory upwards. Every effective value
+remembers where it came from, for ``ta1check config``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from .claims import ClaimsError, _suggest, _type_name
+from .findings import Code, FailOn, Severity
+from .tomlpos import positions
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+_DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[smhdw]?)", re.IGNORECASE)
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def parse_duration(text: str) -> timedelta:
+    """'7d', '12h', '30m', '90s' or plain seconds."""
+    m = _DURATION.fullmatch(str(text).strip())
+    if not m:
+        raise ValueError(f"{text!r} is not a duration such as 7d, 12h, 30m or 90s")
+    return timedelta(seconds=float(m.group("n")) * _UNITS[m.group("unit").lower()])
+
+
+def _default_cache_dir() -> Path:
+    from .api import default_cache_dir
+
+    return default_cache_dir()
+
+
+def _fail_on(value: object) -> FailOn:
+    return FailOn(str(value))
+
+
+def _positive_float(value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise ValueError(f"expected a number, got {_type_name(value)}")
+    number = float(value)
+    if number < 1:
+        raise ValueError("must be at least 1")
+    return number
+
+
+def _boolean(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("1", "true", "yes", "0", "false", "no"):
+        return value.lower() in ("1", "true", "yes")
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+def _string(value: object) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a non-empty string, got {_type_name(value)}")
+    return value.strip()
+
+
+def _path(value: object) -> Path:
+    return Path(value if isinstance(value, Path) else _string(value)).expanduser()
+
+
+def _duration(value: object) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    return parse_duration(str(value))
+
+
+@dataclass(frozen=True)
+class Option:
+    """One setting: its name (as in the config file), how to read it, its default and its
+    environment variable."""
+
+    name: str
+    convert: Callable[[Any], Any]
+    default: Callable[[], Any]
+    env: str | None = None
+    help: str = ""
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("fail-on", _fail_on, lambda: FailOn.ERROR, help="severity that fails the run"),
+    Option("email", _string, lambda: None, "NCBI_EMAIL", "sent to NCBI with each request"),
+    Option("cache-dir", _path, _default_cache_dir, "TA1CHECK_CACHE", "record cache directory"),
+    Option("max-age", _duration, lambda: timedelta(days=7), help="cached records stay fresh"),
+    Option("timeout", _positive_float, lambda: 120.0, help="seconds for the whole fetch"),
+    Option("fulltext", _boolean, lambda: True, help="search PMC full texts for figures"),
+    Option(
+        "eutils-url",
+        _string,
+        lambda: "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/",
+        "TA1CHECK_EUTILS_URL",
+        "E-utilities base URL",
+    ),
+)
+OPTION_BY_NAME = {o.name: o for o in OPTIONS}
+FILE_KEYS = (*OPTION_BY_NAME, "severity")
+
+
+@dataclass(frozen=True)
+class Value:
+    value: Any
+    source: str
+
+
+@dataclass(frozen=True)
+class Config:
+    """Effective settings, each with where it came from."""
+
+    values: Mapping[str, Value]
+    severities: Mapping[Code, Severity]
+    severity_source: str | None
+    file: Path | None
+    api_key_source: str | None
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name].value
+
+
+def find_config_file(start: Path) -> tuple[Path, str] | None:
+    """The nearest ``ta1check.toml``, or ``pyproject.toml`` with ``[tool.ta1check]``, from
+    ``start`` upwards: (path, table name)."""
+    for directory in (start, *start.parents):
+        own = directory / "ta1check.toml"
+        if own.is_file():
+            return own, ""
+        pyproject = directory / "pyproject.toml"
+        if pyproject.is_file():
+            try:
+                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                continue
+            if isinstance(data.get("tool"), dict) and "ta1check" in data["tool"]:
+                return pyproject, "tool.ta1check"
+    return None
+
+
+def _read_file(path: Path, table: str) -> tuple[dict[str, Any], Callable[[str], int | None]]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ClaimsError(path, None, None, f"cannot read the config file: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ClaimsError(path, None, None, f"invalid TOML: {exc}") from None
+    section: Any = data
+    for part in table.split(".") if table else []:
+        section = section.get(part, {}) if isinstance(section, dict) else {}
+    if not isinstance(section, dict):
+        raise ClaimsError(path, None, table, "expected a table")
+    where = positions(text)
+
+    def line(key: str) -> int | None:
+        return where.key_line(table, key)
+
+    return section, line
+
+
+def load_config(
+    cli: Mapping[str, Any],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Config:
+    """Resolve every option: command line (non-None values of ``cli``) > environment >
+    config file > default. Raises ``ClaimsError`` for an invalid config file."""
+    env = os.environ if env is None else env
+    found = find_config_file((cwd or Path.cwd()).resolve())
+    file_values: dict[str, Any] = {}
+    line: Callable[[str], int | None] = lambda key: None  # noqa: E731
+    path: Path | None = None
+    label = ""
+    if found is not None:
+        path, table = found
+        file_values, line = _read_file(path, table)
+        label = f"{path.name}" + (f" [{table}]" if table else "")
+        for key in file_values:
+            if key in ("api-key", "api_key"):
+                raise ClaimsError(
+                    path, line(key), key, "keep the API key in NCBI_API_KEY, not in a file"
+                )
+            if key not in FILE_KEYS:
+                raise ClaimsError(path, line(key), key, f"unknown key{_suggest(key, FILE_KEYS)}")
+
+    values: dict[str, Value] = {}
+    for option in OPTIONS:
+        cli_value = cli.get(option.name.replace("-", "_"))
+        try:
+            if cli_value is not None:
+                values[option.name] = Value(option.convert(cli_value), "command line")
+            elif option.env and env.get(option.env):
+                values[option.name] = Value(option.convert(env[option.env]), f"${option.env}")
+            elif option.name in file_values:
+                values[option.name] = Value(option.convert(file_values[option.name]), label)
+            else:
+                values[option.name] = Value(option.default(), "default")
+        except ValueError as exc:
+            if cli_value is None and option.name in file_values and path is not None:
+                raise ClaimsError(path, line(option.name), option.name, str(exc)) from None
+            raise ClaimsError(Path(option.env or option.name), None, None, str(exc)) from None
+
+    severities: dict[Code, Severity] = {}
+    raw = file_values.get("severity", {})
+    if path is not None and raw:
+        if not isinstance(raw, dict):
+            raise ClaimsError(path, line("severity"), "severity", "expected a table")
+        slugs = [c.slug for c in Code]
+        for key, value in raw.items():
+            if key not in slugs:
+                raise ClaimsError(
+                    path,
+                    line("severity"),
+                    f"severity.{key}",
+                    f"unknown finding code{_suggest(key, slugs)}",
+                )
+            try:
+                severities[Code.from_slug(key)] = Severity.parse(str(value))
+            except ValueError as exc:
+                raise ClaimsError(path, line("severity"), f"severity.{key}", str(exc)) from None
+    return Config(
+        values=values,
+        severities=severities,
+        severity_source=label if severities else None,
+        file=path,
+        api_key_source="$NCBI_API_KEY" if env.get("NCBI_API_KEY") else None,
+    )

@@ -1,0 +1,223 @@
+"""Line numbers for a claims file. tomllib gives none, so this scanner finds them.
+
+It reads the TOML text once, tracking strings (basic, literal, multi-line), comments, arrays
+and inline tables. It reports the line where each claim starts and where each of its keys is.
+A claim starts at a ``[[claim]]`` header or at the ``{`` of an inline table in
+``claim = [{…}, {…}]``. It also records the keys of other tables (``[defaults]``). It never
+raises: on text it cannot follow, lines are missing, never wrong.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
+@dataclass
+class ClaimPosition:
+    line: int
+    keys: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class Positions:
+    claims: list[ClaimPosition] = field(default_factory=list)
+    #: (table, key) -> line, for top-level tables and keys ("" is the root table)
+    keys: dict[tuple[str, str], int] = field(default_factory=dict)
+    tables: dict[str, int] = field(default_factory=dict)
+
+    def claim_line(self, index: int) -> int | None:
+        return self.claims[index].line if index < len(self.claims) else None
+
+    def claim_key_line(self, index: int, key: str) -> int | None:
+        if index >= len(self.claims):
+            return None
+        claim = self.claims[index]
+        return claim.keys.get(key, claim.line)
+
+    def key_line(self, table: str, key: str) -> int | None:
+        return self.keys.get((table, key), self.tables.get(table))
+
+
+class _Scanner:
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.i = 0
+        self.line = 1
+        self.out = Positions()
+
+    def peek(self, n: int = 1) -> str:
+        return self.text[self.i : self.i + n]
+
+    def advance(self, n: int = 1) -> None:
+        chunk = self.text[self.i : self.i + n]
+        self.line += chunk.count("\n")
+        self.i += n
+
+    def skip_ws(self, newlines: bool = False) -> None:
+        while self.i < len(self.text):
+            ch = self.text[self.i]
+            if ch in " \t\r" or (newlines and ch == "\n"):
+                self.advance()
+            elif ch == "#":
+                while self.i < len(self.text) and self.text[self.i] != "\n":
+                    self.advance()
+            else:
+                return
+
+    def string(self) -> str:
+        """Consume a string token at the cursor; return its (raw) content."""
+        for quote in ('"""', "'''"):
+            if self.peek(3) == quote:
+                self.advance(3)
+                start = self.i
+                while self.i < len(self.text):
+                    if quote == '"""' and self.peek() == "\\":
+                        self.advance(2)
+                        continue
+                    if self.peek(3) == quote:
+                        content = self.text[start : self.i]
+                        self.advance(3)
+                        while self.peek() == quote[0]:  # up to two extra quotes belong inside
+                            self.advance()
+                        return content
+                    self.advance()
+                return self.text[start:]
+        quote = self.peek()
+        self.advance()
+        start = self.i
+        while self.i < len(self.text) and self.text[self.i] not in (quote, "\n"):
+            if quote == '"' and self.text[self.i] == "\\":
+                self.advance(2)
+                continue
+            self.advance()
+        content = self.text[start : self.i]
+        if self.peek() == quote:
+            self.advance()
+        return content
+
+    def key(self) -> list[str]:
+        """A (dotted) key at the cursor."""
+        parts: list[str] = []
+        while self.i < len(self.text):
+            self.skip_ws()
+            ch = self.peek()
+            if ch in ('"', "'"):
+                parts.append(self.string())
+            else:
+                m = _BARE_KEY.match(self.text, self.i)
+                if not m:
+                    break
+                parts.append(m.group(0))
+                self.advance(len(m.group(0)))
+            self.skip_ws()
+            if self.peek() == ".":
+                self.advance()
+                continue
+            break
+        return parts
+
+    def value(self, claim: ClaimPosition | None = None, in_claim_array: bool = False) -> None:
+        """Skip a value; inside ``claim = [...]`` each inline table starts a claim."""
+        self.skip_ws()
+        ch = self.peek()
+        if ch in ('"', "'"):
+            self.string()
+        elif ch == "[":
+            self.advance()
+            while self.i < len(self.text):
+                self.skip_ws(newlines=True)
+                if self.peek() == "]":
+                    self.advance()
+                    return
+                if self.peek() == ",":
+                    self.advance()
+                    continue
+                if not self.peek():
+                    return
+                if in_claim_array and self.peek() == "{":
+                    position = ClaimPosition(self.line)
+                    self.out.claims.append(position)
+                    self.inline_table(position)
+                else:
+                    before = self.i
+                    self.value()
+                    if self.i == before:
+                        self.advance()
+        elif ch == "{":
+            self.inline_table(None)
+        else:
+            while self.i < len(self.text) and self.text[self.i] not in ",]}\n#":
+                self.advance()
+
+    def inline_table(self, claim: ClaimPosition | None) -> None:
+        self.advance()  # {
+        while self.i < len(self.text):
+            self.skip_ws(newlines=True)
+            if self.peek() == "}":
+                self.advance()
+                return
+            if self.peek() == ",":
+                self.advance()
+                continue
+            line = self.line
+            parts = self.key()
+            if not parts:
+                self.advance()
+                continue
+            if claim is not None and len(parts) == 1:
+                claim.keys.setdefault(parts[0], line)
+            self.skip_ws()
+            if self.peek() == "=":
+                self.advance()
+                self.value()
+
+    def run(self) -> Positions:
+        table = ""
+        claim: ClaimPosition | None = None
+        while self.i < len(self.text):
+            self.skip_ws(newlines=True)
+            if self.i >= len(self.text):
+                break
+            line = self.line
+            if self.peek(2) == "[[":
+                self.advance(2)
+                name = ".".join(self.key())
+                if self.peek(2) == "]]":
+                    self.advance(2)
+                table = name
+                claim = None
+                if name == "claim":
+                    claim = ClaimPosition(line)
+                    self.out.claims.append(claim)
+                self.out.tables.setdefault(name, line)
+            elif self.peek() == "[":
+                self.advance()
+                name = ".".join(self.key())
+                if self.peek() == "]":
+                    self.advance()
+                table, claim = name, None
+                self.out.tables.setdefault(name, line)
+            else:
+                parts = self.key()
+                if not parts:
+                    self.advance()
+                    continue
+                self.out.keys.setdefault((table, ".".join(parts)), line)
+                if claim is not None and len(parts) == 1:
+                    claim.keys.setdefault(parts[0], line)
+                self.skip_ws()
+                if self.peek() == "=":
+                    self.advance()
+                    self.value(in_claim_array=(table == "" and parts == ["claim"]))
+        return self.out
+
+
+def positions(text: str) -> Positions:
+    """Where each claim and key of a TOML text is; best effort, never raises."""
+    try:
+        return _Scanner(text).run()
+    except (IndexError, RecursionError):  # pragma: no cover - defensive
+        return Positions()
