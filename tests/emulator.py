@@ -22,6 +22,7 @@ import collections
 import contextlib
 import functools
 import json
+import random
 import re
 import socket
 import threading
@@ -53,6 +54,10 @@ FAULTS = (
     "drop",
     "slow",
     "empty",
+    "garbage",
+    "huge-declared",
+    "huge-stream",
+    "custom",
 )
 
 
@@ -102,6 +107,12 @@ class Emulator:
     #: PMC full texts (JATS ``<article>`` XML) by numeric PMC id, for efetch db=pmc.
     pmc: dict[int, bytes] = field(default_factory=dict)
     faults: collections.deque[str] = field(default_factory=collections.deque)
+    #: The body served by the "custom" fault (status 200).
+    custom_body: bytes = b""
+    #: Random faults: this share of requests gets one of ``random_faults`` (seeded).
+    fault_rate: float = 0.0
+    random_faults: tuple[str, ...] = ("429", "500", "503", "truncate", "error200", "drop")
+    seed: int = 0
     always: str | None = None
     log: list[Request] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -166,7 +177,11 @@ class Emulator:
                 params.update(parse_qs(body))
                 emulator._handle(self, params, now)
 
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        class Server(ThreadingHTTPServer):
+            def handle_error(self, request: object, client_address: object) -> None:
+                pass  # a client that hung up (timeouts, size limits): expected, not news
+
+        server = Server(("127.0.0.1", 0), Handler)
         server.daemon_threads = True
         self._server = server
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -190,6 +205,10 @@ class Emulator:
         with self._lock:
             if self.faults:
                 return self.faults.popleft()
+            if self.always is None and self.fault_rate:
+                rng = self.__dict__.setdefault("_rng", random.Random(self.seed))
+                if rng.random() < self.fault_rate:
+                    return str(rng.choice(self.random_faults))
         return self.always
 
     def _record(self, pmid: int) -> bytes | None:
@@ -286,6 +305,38 @@ class Emulator:
             return
         elif fault == "empty":
             send(200, b"")
+            return
+        elif fault == "garbage":
+            send(
+                200,
+                b'<?xml version="1.0" ?>\n<PubmedArticleSet><PubmedArticle><<</>&&;'
+                b"</PubmedArticleSet>",
+            )
+            return
+        elif fault == "custom":
+            send(200, self.custom_body)
+            return
+        elif fault == "huge-declared":
+            entry.status = 200
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/xml")
+            handler.send_header("Content-Length", str(1 << 30))
+            handler.end_headers()
+            handler.wfile.write(b'<?xml version="1.0" ?>\n<PubmedArticleSet>')
+            handler.close_connection = True
+            return
+        elif fault == "huge-stream":
+            entry.status = 200
+            handler.send_response(200)
+            handler.send_header("Content-Type", "text/xml")
+            handler.send_header("Transfer-Encoding", "chunked")
+            handler.end_headers()
+            chunk = b"<PubmedArticle>" + b"x" * (1 << 20) + b"</PubmedArticle>"
+            with contextlib.suppress(OSError):
+                handler.wfile.write(b"%x\r\n<PubmedArticleSet>\r\n" % len(b"<PubmedArticleSet>"))
+                for _ in range(200):  # up to ~200 MB, until the client hangs up
+                    handler.wfile.write(b"%x\r\n" % len(chunk) + chunk + b"\r\n")
+            handler.close_connection = True
             return
 
         if flat.get("db") == "pmc" and ids:

@@ -7,7 +7,9 @@ run.exit_code(FailOn.ERROR)
 
 from __future__ import annotations
 
+import logging
 import os
+import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +25,7 @@ from .pubmed.source import EntrezSource, Outcome, Progress
 from .results import CheckRun, run_checks
 
 DEFAULT_MAX_AGE = timedelta(days=7)
+log = logging.getLogger(__name__)
 
 
 def default_cache_dir() -> Path:
@@ -77,11 +80,14 @@ class Settings:
 @contextmanager
 def open_source(settings: Settings) -> Iterator[EntrezSource]:
     """The cached, rate-limited E-utilities source for these settings, closed afterwards."""
-    cache = (
-        RecordCache.sqlite(settings.cache_dir, max_age=settings.max_age)
-        if settings.cache_dir is not None
-        else None
-    )
+    cache = None
+    if settings.cache_dir is not None:
+        try:
+            cache = RecordCache.sqlite(settings.cache_dir, max_age=settings.max_age)
+        except (OSError, sqlite3.Error) as exc:
+            log.warning(
+                "cannot use the cache in %s (%s); going on without it", settings.cache_dir, exc
+            )
     client = None
     session = None
     if not settings.offline:

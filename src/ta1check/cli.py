@@ -347,10 +347,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         exc.show()
         return int(ExitCode.USAGE)
-    except click.Abort:
-        _error("aborted")
-        return 130
-    except KeyboardInterrupt:
+    except (click.Abort, KeyboardInterrupt):  # click turns Ctrl-C into Abort
         _error("interrupted; records fetched so far are kept in the cache")
         return 130
     except BrokenPipeError:
@@ -374,4 +371,11 @@ def _one_line(exc: BaseException) -> str:
 
 
 def entry() -> None:  # pragma: no cover - the console script
-    sys.exit(main())
+    code = main()
+    if code == 130:
+        # Ctrl-C: what was fetched is committed batch by batch; do not wait for requests
+        # still in flight (up to the read timeout) before exiting.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(130)
+    sys.exit(code)

@@ -13,6 +13,8 @@ from __future__ import annotations
 import io
 import json
 import logging
+import sqlite3
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -53,13 +55,21 @@ class RecordCache:
 
     @classmethod
     def sqlite(cls, directory: Path, *, max_age: timedelta) -> RecordCache:
+        """The SQLite cache in ``directory``. A file that is not a usable database is set
+        aside (renamed, with a warning) and a new one started: a damaged cache costs
+        requests, never a run."""
         directory.mkdir(parents=True, exist_ok=True)
-        backend = SQLiteCache(
-            str(directory / "records.sqlite"),
-            wal=True,
-            busy_timeout=30_000,
-        )
-        return cls(backend, max_age=max_age)
+        path = directory / "records.sqlite"
+        try:
+            return cls(_open_sqlite(path), max_age=max_age)
+        except sqlite3.DatabaseError as exc:
+            aside = path.with_name(f"records.sqlite.damaged-{int(time.time())}")
+            log.warning("the cache %s is damaged (%s); moved it to %s", path, exc, aside.name)
+            for suffix in ("", "-wal", "-shm"):
+                damaged = Path(f"{path}{suffix}")
+                if damaged.exists():
+                    damaged.replace(Path(f"{aside}{suffix}"))
+            return cls(_open_sqlite(path), max_age=max_age)
 
     @staticmethod
     def key(pmid: int) -> str:
@@ -151,6 +161,17 @@ class RecordCache:
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.backend.responses.keys())
+
+
+def _open_sqlite(path: Path) -> SQLiteCache:
+    backend = SQLiteCache(str(path), wal=True, busy_timeout=30_000)
+    with backend.responses.connection() as con:  # fails now, not mid-run, on a damaged file
+        con.execute(f"SELECT count(*) FROM {backend.responses.table_name} LIMIT 1").fetchone()
+        (verdict,) = con.execute("PRAGMA quick_check(1)").fetchone()
+    if verdict != "ok":
+        backend.close()  # type: ignore[no-untyped-call]
+        raise sqlite3.DatabaseError(f"integrity check: {verdict}")
+    return backend
 
 
 def _synthetic_response(ident: str, body: object) -> requests.Response:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -61,6 +62,8 @@ class EntrezConfig:
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     workers: int = 3
+    #: A batch of 200 records is about 5 MB; anything near this is not an efetch answer.
+    max_response_bytes: int = 64 * 1024 * 1024
 
     def __post_init__(self) -> None:
         if not 1 <= self.batch_size <= MAX_BATCH:
@@ -160,6 +163,8 @@ class EntrezClient:
         self.session = session
         self.config = config
         self.clock = clock
+        #: Set on Ctrl-C: no new attempt starts and retry waits end at once.
+        self.cancelled = threading.Event()
 
     def _params(self, db: str, ids: Sequence[str]) -> dict[str, str]:
         params = {"db": db, "retmode": "xml", "tool": self.config.tool, "id": ",".join(ids)}
@@ -211,10 +216,15 @@ class EntrezClient:
                 return True
             return self.clock() + state.upcoming_sleep >= deadline
 
+        def sleep(seconds: float) -> None:
+            if self.cancelled.wait(seconds):
+                raise FetchFailed("interrupted")
+
         retrying = Retrying(
             retry=retry_if_exception_type(_Retryable),
             wait=_wait,
             stop=stop,
+            sleep=sleep,
             reraise=True,
             before_sleep=lambda s: log.info(
                 "retrying efetch (%s) in %.1f s: %s",
@@ -237,8 +247,21 @@ class EntrezClient:
             min(self.config.connect_timeout, remaining),
             min(self.config.read_timeout, remaining),
         )
+        if self.cancelled.is_set():
+            raise FetchFailed("interrupted")
+        log.info(
+            "POST %s db=%s ids=%d (%s…)%s",
+            self.config.efetch_url,
+            params["db"],
+            params["id"].count(",") + 1,
+            params["id"][:24],
+            " api_key=<redacted>" if "api_key" in params else "",
+        )
         try:
-            response = self.session.post(self.config.efetch_url, data=params, timeout=timeout)
+            response = self.session.post(
+                self.config.efetch_url, data=params, timeout=timeout, stream=True
+            )
+            content = _read_capped(response, self.config.max_response_bytes)
         except requests.Timeout:
             raise _Retryable(f"timed out after {timeout[1]:.0f} s") from None
         except requests.ConnectionError as exc:
@@ -255,7 +278,7 @@ class EntrezClient:
             # NOTE: NCBI puts <ERROR> bodies in 200 or 400 answers; 403, 404, 414… are final.
             raise FetchFailed(f"NCBI answered HTTP {status}")
         try:
-            result = read(response.content)
+            result = read(content)
         except BadResponse as exc:
             raise _Retryable(exc.cause) from None
         if status == 400:
@@ -264,6 +287,24 @@ class EntrezClient:
 
     def _host(self) -> str:
         return urlsplit(self.config.base_url).netloc or self.config.base_url
+
+
+def _read_capped(response: requests.Response, limit: int) -> bytes:
+    """The body, read in chunks, refused past ``limit`` bytes (a runaway or hostile answer
+    must not exhaust memory)."""
+    declared = response.headers.get("Content-Length", "")
+    if declared.isdigit() and int(declared) > limit:
+        response.close()
+        raise FetchFailed(f"the response is {int(declared):,} bytes; the limit is {limit:,}")
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(chunk_size=1 << 16):
+        size += len(chunk)
+        if size > limit:
+            response.close()
+            raise FetchFailed(f"the response exceeds the limit of {limit:,} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def _reason(exc: BaseException) -> str:

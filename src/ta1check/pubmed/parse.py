@@ -70,6 +70,7 @@ def _pin_dtd(content: bytes) -> bytes:
         return content
     if doctype.group("subset"):
         raise BadResponse("the XML declares its own entities (internal DTD subset): refused")
+    _refuse_unknown_dtd(head[doctype.start() : doctype.end() + 200])
     system = _SYSTEM_DTD.search(head, doctype.start(), doctype.end())
     if system is None:
         return content
@@ -84,6 +85,29 @@ def _pin_dtd(content: bytes) -> bytes:
     url = system.group("url") or b""
     replacement = b'"' + url + newest.encode() + b'"'
     return content[: system.start()] + replacement + content[system.end() :]
+
+
+_ANY_SYSTEM_ID = re.compile(rb'"(?P<id>[^"]*\.dtd)"\s*>')
+
+
+def _refuse_unknown_dtd(doctype: bytes) -> None:
+    """Bio.Entrez downloads a DTD it does not have, with no timeout: refuse any DTD that is
+    neither bundled nor a yearly PubMed DTD (which ``_pin_dtd`` maps to a bundled one)."""
+    m = _ANY_SYSTEM_ID.search(doctype)
+    if m is None:
+        return
+    name = m.group("id").decode("utf-8", "replace").rsplit("/", 1)[-1]
+    if re.fullmatch(r"pubmed_\d{6}\.dtd", name) or _dtd_available(name):
+        return
+    raise BadResponse(f"the XML declares an unknown DTD ({name}): refused")
+
+
+@lru_cache(maxsize=64)
+def _dtd_available(name: str) -> bool:
+    return any(
+        d and os.path.isfile(os.path.join(d, name))
+        for d in (DataHandler.global_dtd_dir, DataHandler.local_dtd_dir)
+    )
 
 
 def _sniff(content: bytes) -> None:

@@ -148,7 +148,11 @@ class EntrezSource:
             for batch in todo:
                 pending[pool.submit(download, client, batch, deadline)] = batch
             while pending:
-                done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                try:
+                    done, _ = wait(pending, return_when=FIRST_COMPLETED)
+                except KeyboardInterrupt:
+                    client.cancelled.set()  # waits end and no new attempt starts
+                    raise
                 for future in done:
                     batch = pending.pop(future)
                     try:
