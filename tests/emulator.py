@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 SHARED_PUBMED = Path(__file__).resolve().parents[2] / "shared" / "pubmed"
@@ -211,6 +212,29 @@ class Emulator:
                     return str(rng.choice(self.random_faults))
         return self.always
 
+    def _esearch(self, flat: dict[str, str], send: Any) -> None:
+        """esearch db=pubmed term=<DOI>[aid] retmode=json, over the records' DOIs."""
+        term = flat.get("term", "")
+        m = re.fullmatch(r"(.+)\[aid\]", term.strip(), re.IGNORECASE)
+        if flat.get("db") != "pubmed" or not m:
+            body = {"esearchresult": {"ERROR": "Invalid query"}}
+        else:
+            doi = m.group(1).strip().lower().encode()
+            ids = [
+                str(pmid)
+                for pmid, xml in sorted(self.records.items())
+                if b">" + doi + b"<" in xml.lower()
+            ]
+            body = {
+                "esearchresult": {
+                    "count": str(len(ids)),
+                    "retmax": str(len(ids)),
+                    "retstart": "0",
+                    "idlist": ids,
+                }
+            }
+        send(200, json.dumps(body).encode(), "application/json")
+
     def _record(self, pmid: int) -> bytes | None:
         if pmid in self.records:
             return self.records[pmid]
@@ -268,6 +292,9 @@ class Emulator:
             return
         if self.latency:
             time.sleep(self.latency)
+        if entry.path.endswith("esearch.fcgi"):
+            self._esearch(flat, send)
+            return
         if not entry.path.endswith("efetch.fcgi"):
             send(404, b"<html><body>Not found</body></html>", "text/html")
             return

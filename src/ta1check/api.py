@@ -18,10 +18,13 @@ from pathlib import Path
 
 from platformdirs import user_cache_dir
 
+from .article import read_article
 from .claims import ClaimsFile, load_claims
+from .crosscheck import with_article
+from .draft import draft
 from .pubmed.cache import RecordCache
 from .pubmed.entrez import DEFAULT_BASE_URL, EntrezClient, EntrezConfig, build_session
-from .pubmed.source import EntrezSource, Outcome, Progress
+from .pubmed.source import EntrezSource, Outcome, Progress, Unverified
 from .results import CheckRun, run_checks
 
 DEFAULT_MAX_AGE = timedelta(days=7)
@@ -119,6 +122,34 @@ def check_files(
     """Fetch the records of loaded claims files (each PMID once) and check every claim."""
     with open_source(settings) as source:
         return run_checks(files, source, progress, fulltext=settings.fulltext)
+
+
+def draft_claims(path: Path, settings: Settings) -> tuple[str, list[str]]:
+    """The claims file drafted from the article at ``path``, and the DOIs that could not be
+    looked up (their references are left as comments)."""
+    article = read_article(path)
+    dois = {r.doi for r in article.references if r.pmid is None and r.doi}
+    resolved: dict[str, int | str] = {}
+    failed: list[str] = []
+    if dois:
+        with open_source(settings) as source:
+            answers = source.resolve_dois(dois)
+        for doi, answer in answers.items():
+            if isinstance(answer, Unverified):
+                resolved[doi] = f"the DOI could not be looked up ({answer.cause})"
+                failed.append(doi)
+            elif len(answer) == 1:
+                resolved[doi] = answer[0]
+            elif not answer:
+                resolved[doi] = "PubMed has no record with this DOI"
+            else:
+                resolved[doi] = f"the DOI matches several PMIDs ({', '.join(map(str, answer))})"
+    return draft(article, resolved), failed
+
+
+def check_with_article(run: CheckRun, article_path: Path) -> CheckRun:
+    """``run`` with the article cross-checks (orphan citations, stale claims)."""
+    return with_article(run, read_article(article_path))
 
 
 def lookup(pmids: Collection[int], settings: Settings) -> dict[int, Outcome]:

@@ -24,7 +24,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .api import Settings, check_files, load, lookup
+from .api import Settings, check_files, check_with_article, draft_claims, load, lookup
 from .claims import ClaimsError, ClaimsFile, parse_pmid
 from .config import OPTIONS, Config, load_config, parse_duration
 from .findings import ExitCode, FailOn
@@ -202,6 +202,11 @@ def cli() -> None:
     default=None,
     help="Look for stated figures in the abstract only, never in the PMC full text.",
 )
+@click.option(
+    "--article",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="The article (Markdown, HTML or text): flag orphan citations and stale claims.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line (table format).")
 @click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set).")
 @_network_options
@@ -209,6 +214,7 @@ def check_command(
     claims: Sequence[str],
     formats: Sequence[str],
     outputs: Sequence[Path],
+    article: Path | None,
     quiet: bool,
     no_color: bool,
     **opts: Any,
@@ -232,6 +238,8 @@ def check_command(
     finally:
         if progress is not None:
             progress.stop()
+    if article is not None:
+        run = check_with_article(run, article)
     color = not (no_color or os.environ.get("NO_COLOR"))
     with ExitStack() as stack:
         for name, path in targets:
@@ -306,6 +314,30 @@ def show_command(pmids: Sequence[str], output_format: str, **opts: Any) -> int:
         return int(ExitCode.UNVERIFIED)
     if any(isinstance(o, NotFound) for o in ordered):
         return int(ExitCode.FINDINGS)
+    return int(ExitCode.OK)
+
+
+@cli.command("draft")
+@click.argument("article", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the claims file here instead of stdout.",
+)
+@_network_options
+def draft_command(article: Path, output: Path | None, **opts: Any) -> int:
+    """Draft a claims file from an ARTICLE (Markdown, HTML or text): one claim per reference,
+    one per sentence that states a figure and cites a reference. DOIs in the reference list
+    are resolved to PMIDs through PubMed."""
+    settings = _settings(load_config(opts), opts)
+    text, failed = draft_claims(article, settings)
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+    if failed:
+        _error(f"{len(failed)} DOI(s) could not be looked up; their references are comments")
+        return int(ExitCode.UNVERIFIED)
     return int(ExitCode.OK)
 
 

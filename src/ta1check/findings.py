@@ -89,6 +89,18 @@ class Code(enum.Enum):
     )
     ERRATUM = ("erratum", Severity.INFO, "An erratum was published for the cited paper.")
     UPDATE = ("update", Severity.INFO, "An updated version of the cited paper was published.")
+    CITATION_ORPHAN = (
+        "citation-orphan",
+        Severity.WARNING,
+        "An in-text citation has no entry in the reference list, or a reference is never cited "
+        "in the text (with --article).",
+    )
+    CLAIM_STALE = (
+        "claim-stale",
+        Severity.WARNING,
+        "The claim's text no longer appears in the article: the article changed after the "
+        "claims were written (with --article).",
+    )
     CLAIMS_CONFLICT = (
         "claims-conflict",
         Severity.WARNING,

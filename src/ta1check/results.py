@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .checks import apply_severities, check_claim, check_conflicts, needs_fulltext
 from .claims import Claim, ClaimsFile
@@ -61,18 +62,44 @@ class Summary:
 
 
 @dataclass(frozen=True)
+class ArticleFinding:
+    """A finding about the article itself (``--article``), at one of its lines."""
+
+    path: Path
+    line: int
+    finding: Finding
+
+
+@dataclass(frozen=True)
 class CheckRun:
     """Everything one ``ta1check check`` produced."""
 
     files: tuple[ClaimsFile, ...]
     results: tuple[Result, ...]
+    #: The article checked beside the claims (``--article``), and what was found in it.
+    article: Path | None = None
+    article_findings: tuple[ArticleFinding, ...] = ()
 
     @property
     def summary(self) -> Summary:
-        return Summary.of(self.results)
+        summary = Summary.of(self.results)
+        if not self.article_findings:
+            return summary
+        by_code = dict(summary.by_code)
+        for a in self.article_findings:
+            by_code[a.finding.code.slug] = by_code.get(a.finding.code.slug, 0) + 1
+        return Summary(summary.total, summary.by_status, dict(sorted(by_code.items())))
 
     def exit_code(self, fail_on: FailOn) -> ExitCode:
-        return exit_code_for(self.results, fail_on)
+        code = exit_code_for(self.results, fail_on)
+        threshold = fail_on.threshold()
+        if (
+            code is not ExitCode.FINDINGS
+            and threshold is not None
+            and any(a.finding.severity >= threshold for a in self.article_findings)
+        ):
+            return ExitCode.FINDINGS
+        return code
 
 
 def exit_code_for(results: Iterable[Result], fail_on: FailOn) -> ExitCode:

@@ -15,7 +15,7 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -150,6 +150,24 @@ class RecordCache:
     def put_fulltexts(self, texts: Iterable[FullText]) -> None:
         self._put_json(
             (self.fulltext_key(t.pmcid), t.pmcid, t.to_json(), self.max_age) for t in texts
+        )
+
+    @staticmethod
+    def doi_key(doi: str) -> str:
+        return f"ta1check:doi:{doi.casefold()}"
+
+    def get_dois(self, dois: Iterable[str]) -> dict[str, tuple[int, ...]]:
+        found: dict[str, tuple[int, ...]] = {}
+        for doi in dois:
+            data = self._get_json(self.doi_key(doi))
+            if data is not None and isinstance(data.get("pmids"), list):
+                found[doi] = tuple(int(p) for p in data["pmids"])
+        return found
+
+    def put_dois(self, resolved: Mapping[str, tuple[int, ...]]) -> None:
+        self._put_json(
+            (self.doi_key(doi), doi, {"doi": doi, "pmids": list(pmids)}, self.max_age)
+            for doi, pmids in resolved.items()
         )
 
     def _bulk(self) -> AbstractContextManager[object]:

@@ -7,6 +7,7 @@ only parse with Bio.Entrez.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import threading
@@ -76,6 +77,10 @@ class EntrezConfig:
     @property
     def efetch_url(self) -> str:
         return self.base_url.rstrip("/") + "/efetch.fcgi"
+
+    @property
+    def esearch_url(self) -> str:
+        return self.base_url.rstrip("/") + "/esearch.fcgi"
 
 
 #: Safety margin on NCBI's one-second window. A request is counted when it leaves the limiter,
@@ -166,8 +171,10 @@ class EntrezClient:
         #: Set on Ctrl-C: no new attempt starts and retry waits end at once.
         self.cancelled = threading.Event()
 
-    def _params(self, db: str, ids: Sequence[str]) -> dict[str, str]:
-        params = {"db": db, "retmode": "xml", "tool": self.config.tool, "id": ",".join(ids)}
+    def _params(self, db: str, **fields: str) -> dict[str, str]:
+        """Form fields for an E-utilities request: ``tool``, ``email`` and ``api_key`` on every
+        one, as NCBI asks."""
+        params = {"db": db, "retmode": "xml", "tool": self.config.tool, **fields}
         if self.config.email:
             params["email"] = self.config.email
         if self.config.api_key:
@@ -190,7 +197,8 @@ class EntrezClient:
                 )
             return parsed
 
-        return self._request(self._params("pubmed", [str(p) for p in pmids]), read, deadline)
+        ids = ",".join(str(p) for p in pmids)
+        return self._request(self._params("pubmed", id=ids), read, deadline)
 
     def fetch_fulltext(self, pmcids: Sequence[str], deadline: float) -> dict[str, FullText]:
         """Fetch full texts from PubMed Central (efetch db=pmc), same rules as ``fetch``."""
@@ -206,7 +214,25 @@ class EntrezClient:
             return texts
 
         ids = [p.removeprefix("PMC") for p in pmcids]
-        return self._request(self._params("pmc", ids), read, deadline)
+        return self._request(self._params("pmc", id=",".join(ids)), read, deadline)
+
+    def search_doi(self, doi: str, deadline: float) -> tuple[int, ...]:
+        """The PMIDs PubMed lists for a DOI (esearch ``DOI[aid]``), usually one."""
+
+        def read(content: bytes) -> tuple[int, ...]:
+            try:
+                result = json.loads(content)["esearchresult"]
+            except (ValueError, KeyError, TypeError):
+                raise BadResponse("not an esearch JSON answer") from None
+            if "ERROR" in result:
+                raise BadResponse(f"NCBI error: {str(result['ERROR'])[:120]}")
+            try:
+                return tuple(int(i) for i in result.get("idlist", []))
+            except (TypeError, ValueError):
+                raise BadResponse("esearch returned ids that are not PMIDs") from None
+
+        params = self._params("pubmed", retmode="json", term=f"{doi}[aid]")
+        return self._request(params, read, deadline)
 
     def _request(self, params: dict[str, str], read: Callable[[bytes], T], deadline: float) -> T:
         """POST to efetch until ``read`` accepts an answer, within attempts and deadline."""
@@ -249,18 +275,18 @@ class EntrezClient:
         )
         if self.cancelled.is_set():
             raise FetchFailed("interrupted")
+        url = self.config.esearch_url if "term" in params else self.config.efetch_url
         log.info(
-            "POST %s db=%s ids=%d (%s…)%s",
-            self.config.efetch_url,
+            "POST %s db=%s %s%s",
+            url,
             params["db"],
-            params["id"].count(",") + 1,
-            params["id"][:24],
+            f"term={params['term']}"
+            if "term" in params
+            else f"ids={params['id'].count(',') + 1} ({params['id'][:24]}…)",
             " api_key=<redacted>" if "api_key" in params else "",
         )
         try:
-            response = self.session.post(
-                self.config.efetch_url, data=params, timeout=timeout, stream=True
-            )
+            response = self.session.post(url, data=params, timeout=timeout, stream=True)
             content = _read_capped(response, self.config.max_response_bytes)
         except requests.Timeout:
             raise _Retryable(f"timed out after {timeout[1]:.0f} s") from None

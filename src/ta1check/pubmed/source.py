@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 K = TypeVar("K", int, str)
 V = TypeVar("V")
+E = TypeVar("E")
 #: Full texts are large (hundreds of KB each): fewer per request.
 FULLTEXT_BATCH = 20
 
@@ -117,6 +118,27 @@ class EntrezSource:
             None,
         )
 
+    def resolve_dois(self, dois: Collection[str]) -> dict[str, tuple[int, ...] | Unverified]:
+        """The PMIDs PubMed lists for each DOI (esearch ``DOI[aid]``), cached like records."""
+        cache = self.cache
+
+        def download(
+            client: EntrezClient, batch: list[str], deadline: float
+        ) -> dict[str, tuple[int, ...] | Unverified]:
+            (doi,) = batch
+            pmids = client.search_doi(doi, deadline)
+            if cache is not None:
+                _store(cache.put_dois, {doi: pmids})
+            return {doi: pmids}
+
+        return self._fetch(
+            sorted(set(dois)),
+            cache.get_dois if cache is not None else None,
+            download,
+            1,
+            None,
+        )
+
     def _fetch(
         self,
         ids: list[K],
@@ -168,7 +190,7 @@ class EntrezSource:
         return outcomes
 
 
-def _store(put: Callable[[list[V]], None], entries: list[V]) -> None:
+def _store(put: Callable[[E], None], entries: E) -> None:
     try:
         put(entries)
     except Exception as exc:  # a full disk or locked cache costs speed, not results

@@ -12,7 +12,7 @@ from typing import TextIO
 
 from ..findings import Severity
 from ..results import CheckRun
-from .common import location
+from .common import display_path, location
 from .markdown import render_markdown
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -37,6 +37,17 @@ class GithubReporter:
                 )
                 message = f"{r.claim.label} (PMID {r.claim.pmid_raw}): {f.message}"
                 out.write(f"::{_COMMAND[f.severity]} {props}::{escape_data(message)}\n")
+        for a in run.article_findings:
+            props = ",".join(
+                f"{k}={escape_property(v)}"
+                for k, v in (
+                    ("file", display_path(a.path)),
+                    ("line", str(a.line)),
+                    ("title", a.finding.code.slug),
+                )
+            )
+            command = _COMMAND[a.finding.severity]
+            out.write(f"::{command} {props}::{escape_data(a.finding.message)}\n")
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             with open(summary, "a", encoding="utf-8") as handle:

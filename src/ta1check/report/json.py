@@ -78,6 +78,18 @@ def run_json(run: CheckRun) -> dict[str, Any]:
             "findings": dict(summary.by_code),
         },
         "results": [result_json(r) for r in run.results],
+        **(
+            {
+                "article": {
+                    "file": str(run.article),
+                    "findings": [
+                        {**finding_json(a.finding), "line": a.line} for a in run.article_findings
+                    ],
+                }
+            }
+            if run.article is not None
+            else {}
+        ),
     }
 
 

@@ -59,6 +59,34 @@ class JunitReporter:
             totals["tests"] += len(results)
             totals["failures"] += failures
             totals["skipped"] += skipped
+        if run.article is not None:
+            name = display_path(run.article)
+            errors = [a for a in run.article_findings if a.finding.severity is Severity.ERROR]
+            suite = ET.SubElement(
+                root,
+                "testsuite",
+                name=name,
+                tests=str(len(run.article_findings)),
+                failures=str(len(errors)),
+                errors="0",
+                skipped="0",
+            )
+            for a in run.article_findings:
+                case = ET.SubElement(
+                    suite,
+                    "testcase",
+                    name=f"{a.finding.code.slug} at line {a.line}",
+                    classname=name,
+                )
+                text = f"{name}:{a.line}: {a.finding.message}"
+                if a.finding.severity is Severity.ERROR:
+                    ET.SubElement(
+                        case, "failure", type=a.finding.code.slug, message=a.finding.message
+                    ).text = text
+                else:
+                    ET.SubElement(case, "system-out").text = f"{a.finding.severity} {text}"
+            totals["tests"] += len(run.article_findings)
+            totals["failures"] += len(errors)
         root.set("tests", str(totals["tests"]))
         root.set("failures", str(totals["failures"]))
         root.set("errors", "0")

@@ -6,7 +6,7 @@ from typing import TextIO
 
 from ..findings import Status
 from ..results import CheckRun
-from .common import location, pmid_text
+from .common import display_path, location, pmid_text
 from .table import summary_line
 
 _ICON = {Status.OK: "✅", Status.WARNING: "⚠️", Status.ERROR: "❌", Status.UNVERIFIED: "❔"}
@@ -34,6 +34,13 @@ def render_markdown(run: CheckRun) -> str:
             f"| {_ICON[r.status]} {r.status.value} | {link} | {_cell(r.claim.label)} | "
             f"`{path}:{line}` | {findings} |"
         )
+    if run.article_findings:
+        lines += ["", "### The article", ""]
+        for a in run.article_findings:
+            lines.append(
+                f"- `{display_path(a.path)}:{a.line}` **{a.finding.code.slug}** "
+                f"({a.finding.severity}): {_cell(a.finding.message)}"
+            )
     return "\n".join(lines) + "\n"
 
 

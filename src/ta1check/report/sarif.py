@@ -12,7 +12,7 @@ from typing import Any, TextIO
 from .. import __version__
 from ..findings import Code, Severity
 from ..results import CheckRun
-from .common import location
+from .common import display_path, location
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -65,6 +65,26 @@ def run_sarif(run: CheckRun) -> dict[str, Any]:
                     },
                 }
             )
+    for a in run.article_findings:
+        results.append(
+            {
+                "ruleId": a.finding.code.slug,
+                "ruleIndex": index[a.finding.code],
+                "level": _LEVEL[a.finding.severity],
+                "message": {"text": a.finding.message},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {
+                                "uri": display_path(a.path),
+                                "uriBaseId": "%SRCROOT%",
+                            },
+                            "region": {"startLine": a.line},
+                        }
+                    }
+                ],
+            }
+        )
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",

@@ -11,6 +11,7 @@ from rich.text import Text
 from ..figures import FigureStatus, FigureVerdict
 from ..findings import Severity, Status
 from ..results import CheckRun, Summary
+from .common import display_path
 
 _STATUS_STYLE = {
     Status.OK: "green",
@@ -50,6 +51,12 @@ class TableReporter:
         )
         if not self.quiet and run.results:
             console.print(self._table(run))
+        if not self.quiet:
+            for a in run.article_findings:
+                line = Text(f"{display_path(a.path)}:{a.line}: ")
+                line.append(a.finding.code.slug, style=_SEVERITY_STYLE[a.finding.severity])
+                line.append(f" ({a.finding.severity}): {a.finding.message}")
+                console.print(line)
         console.print(summary_line(run.summary))
 
     def _table(self, run: CheckRun) -> Table:
