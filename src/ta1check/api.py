@@ -17,13 +17,21 @@ from datetime import timedelta
 from pathlib import Path
 
 from platformdirs import user_cache_dir
+from redis.exceptions import RedisError
 
 from .article import read_article
 from .claims import ClaimsFile, load_claims
 from .crosscheck import with_article
 from .draft import draft
-from .pubmed.cache import RecordCache
-from .pubmed.entrez import DEFAULT_BASE_URL, EntrezClient, EntrezConfig, build_session
+from .pubmed.cache import RecordCache, is_redis_url
+from .pubmed.entrez import (
+    DEFAULT_BASE_URL,
+    EntrezClient,
+    EntrezConfig,
+    build_limiter,
+    build_session,
+)
+from .pubmed.files import FilesSource, RecordIndex
 from .pubmed.source import EntrezSource, Outcome, Progress, Unverified
 from .results import CheckRun, run_checks
 
@@ -43,7 +51,8 @@ class Settings:
     eutils_url: str = DEFAULT_BASE_URL
     email: str | None = None
     api_key: str | None = field(default=None, repr=False)
-    cache_dir: Path | None = field(default_factory=default_cache_dir)
+    #: A cache directory, a ``redis://`` URL, or None for no cache.
+    cache_dir: Path | str | None = field(default_factory=default_cache_dir)
     offline: bool = False
     refresh: bool = False
     max_age: timedelta = DEFAULT_MAX_AGE
@@ -52,6 +61,10 @@ class Settings:
     read_timeout: float = 60.0
     #: Look for stated figures missing from the abstract in the PMC full text.
     fulltext: bool = True
+    #: Check against local PubMed XML files or an index instead of the network.
+    records: tuple[Path, ...] = ()
+    #: The records are the whole of PubMed: a PMID absent from them is not found.
+    records_complete: bool = False
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -65,7 +78,8 @@ class Settings:
         if os.environ.get("NCBI_API_KEY"):
             values["api_key"] = os.environ["NCBI_API_KEY"].strip()
         if os.environ.get("TA1CHECK_CACHE"):
-            values["cache_dir"] = Path(os.environ["TA1CHECK_CACHE"]).expanduser()
+            location = os.environ["TA1CHECK_CACHE"]
+        values["cache_dir"] = location if is_redis_url(location) else Path(location).expanduser()
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]
 
@@ -86,8 +100,8 @@ def open_source(settings: Settings) -> Iterator[EntrezSource]:
     cache = None
     if settings.cache_dir is not None:
         try:
-            cache = RecordCache.sqlite(settings.cache_dir, max_age=settings.max_age)
-        except (OSError, sqlite3.Error) as exc:
+            cache = RecordCache.open(settings.cache_dir, max_age=settings.max_age)
+        except (OSError, sqlite3.Error, RedisError) as exc:
             log.warning(
                 "cannot use the cache in %s (%s); going on without it", settings.cache_dir, exc
             )
@@ -95,7 +109,13 @@ def open_source(settings: Settings) -> Iterator[EntrezSource]:
     session = None
     if not settings.offline:
         config = settings.entrez_config()
-        session = build_session(config)
+        shared = (
+            settings.cache_dir
+            if cache is not None and is_redis_url(settings.cache_dir or "")
+            else None
+        )
+        limiter = build_limiter(config.rate, str(shared), config.api_key) if shared else None
+        session = build_session(config, limiter)
         client = EntrezClient(session, config)
     try:
         yield EntrezSource(client, cache, offline=settings.offline, refresh=settings.refresh)
@@ -120,8 +140,25 @@ def check_files(
     files: Sequence[ClaimsFile], settings: Settings, progress: Progress | None = None
 ) -> CheckRun:
     """Fetch the records of loaded claims files (each PMID once) and check every claim."""
+    if settings.records:
+        local = FilesSource(settings.records, complete=settings.records_complete)
+        return run_checks(files, local, progress, fulltext=settings.fulltext)
     with open_source(settings) as source:
         return run_checks(files, source, progress, fulltext=settings.fulltext)
+
+
+def build_index(paths: Sequence[Path], index: Path) -> list[tuple[Path, int, int]]:
+    """Build (or extend) the SQLite index of local PubMed files, in the order given:
+    (file, records, deletions) for each."""
+    built = []
+    records = RecordIndex(index)
+    try:
+        for path in paths:
+            added, deleted = records.add(path)
+            built.append((path, added, deleted))
+    finally:
+        records.close()
+    return built
 
 
 def draft_claims(path: Path, settings: Settings) -> tuple[str, list[str]]:

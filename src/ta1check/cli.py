@@ -24,11 +24,20 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .api import Settings, check_files, check_with_article, draft_claims, load, lookup
+from .api import (
+    Settings,
+    build_index,
+    check_files,
+    check_with_article,
+    draft_claims,
+    load,
+    lookup,
+)
 from .claims import ClaimsError, ClaimsFile, parse_pmid
 from .config import OPTIONS, Config, load_config, parse_duration
 from .findings import ExitCode, FailOn
 from .pubmed.cache import NotFound
+from .pubmed.files import RecordsError
 from .pubmed.record import Record
 from .pubmed.source import Unverified
 from .report import REPORTER_BY_NAME, get_reporter
@@ -89,8 +98,10 @@ def _network_options(f: F) -> F:
         ),
         click.option(
             "--cache-dir",
-            type=click.Path(file_okay=False, path_type=Path),
-            help="Directory of the record cache (env TA1CHECK_CACHE; default: the user cache "
+            "--cache",
+            "cache_dir",
+            help="The record cache: a directory, or redis://host:port/db for a cache (and a rate "
+            "limit) shared by many runners (env TA1CHECK_CACHE; default: the user cache "
             "directory).",
         ),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
@@ -207,6 +218,19 @@ def cli() -> None:
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="The article (Markdown, HTML or text): flag orphan citations and stale claims.",
 )
+@click.option(
+    "--records",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    multiple=True,
+    help="Check against local PubMed XML (efetch output, baseline/update .xml.gz, later files "
+    "win) or an index from `ta1check index`, instead of the network. Repeatable.",
+)
+@click.option(
+    "--complete",
+    is_flag=True,
+    help="The --records are the whole of PubMed: a PMID absent from them is pmid-not-found "
+    "(otherwise unverified).",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line (table format).")
 @click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set).")
 @_network_options
@@ -215,6 +239,8 @@ def check_command(
     formats: Sequence[str],
     outputs: Sequence[Path],
     article: Path | None,
+    records: Sequence[Path],
+    complete: bool,
     quiet: bool,
     no_color: bool,
     **opts: Any,
@@ -227,7 +253,9 @@ def check_command(
     if sum(1 for _, out in targets if out is None) > 1:
         raise click.UsageError("only one format can go to stdout: give the others --output")
     config = load_config(opts)
-    settings = _settings(config, opts)
+    settings = dataclasses.replace(
+        _settings(config, opts), records=tuple(records), records_complete=complete
+    )
     files = [_with_config_severities(f, config) for f in load(expand_paths(claims))]
     total = len(frozenset().union(*(f.pmids for f in files)))
     progress, advance = _progress(total)
@@ -341,6 +369,24 @@ def draft_command(article: Path, output: Path | None, **opts: Any) -> int:
     return int(ExitCode.OK)
 
 
+@cli.command("index")
+@click.argument(
+    "paths", nargs=-1, required=True, type=click.Path(dir_okay=False, exists=True, path_type=Path)
+)
+@click.option(
+    "--index",
+    "index_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The index file to build or extend (then: check --records INDEX).",
+)
+def index_command(paths: Sequence[Path], index_path: Path) -> int:
+    """Index local PubMed XML files (baseline and update files, in order) for --records."""
+    for path, added, deleted in build_index(paths, index_path):
+        click.echo(f"{path}: {added} records, {deleted} deletions", err=True)
+    return int(ExitCode.OK)
+
+
 @cli.command("config")
 def config_command() -> int:
     """Print the effective configuration and where each value comes from."""
@@ -371,7 +417,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         result = cli.main(args=args, prog_name="ta1check", standalone_mode=False)
-    except ClaimsError as exc:
+    except (ClaimsError, RecordsError) as exc:
         _error(str(exc))
         return int(ExitCode.USAGE)
     except click.exceptions.Exit as exc:

@@ -19,6 +19,7 @@ from typing import Any
 
 from .claims import ClaimsError, _suggest, _type_name
 from .findings import Code, FailOn, Severity
+from .pubmed.cache import is_redis_url
 from .tomlpos import positions
 
 if sys.version_info >= (3, 11):
@@ -71,8 +72,14 @@ def _string(value: object) -> str:
     return value.strip()
 
 
-def _path(value: object) -> Path:
-    return Path(value if isinstance(value, Path) else _string(value)).expanduser()
+def _cache_location(value: object) -> Path | str:
+    """A cache directory, or a ``redis://`` URL (kept as text)."""
+    if isinstance(value, Path):
+        return value.expanduser()
+    text = _string(value)
+    if is_redis_url(text):
+        return text
+    return Path(text).expanduser()
 
 
 def _duration(value: object) -> timedelta:
@@ -96,7 +103,13 @@ class Option:
 OPTIONS: tuple[Option, ...] = (
     Option("fail-on", _fail_on, lambda: FailOn.ERROR, help="severity that fails the run"),
     Option("email", _string, lambda: None, "NCBI_EMAIL", "sent to NCBI with each request"),
-    Option("cache-dir", _path, _default_cache_dir, "TA1CHECK_CACHE", "record cache directory"),
+    Option(
+        "cache-dir",
+        _cache_location,
+        _default_cache_dir,
+        "TA1CHECK_CACHE",
+        "record cache: a directory, or a redis:// URL",
+    ),
     Option("max-age", _duration, lambda: timedelta(days=7), help="cached records stay fresh"),
     Option("timeout", _positive_float, lambda: 120.0, help="seconds for the whole fetch"),
     Option("fulltext", _boolean, lambda: True, help="search PMC full texts for figures"),

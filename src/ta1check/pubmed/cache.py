@@ -71,6 +71,23 @@ class RecordCache:
                     damaged.replace(Path(f"{aside}{suffix}"))
             return cls(_open_sqlite(path), max_age=max_age)
 
+    @classmethod
+    def redis(cls, url: str, *, max_age: timedelta) -> RecordCache:
+        """The cache in Redis, shared by every runner that points at the same server."""
+        from redis import Redis
+        from requests_cache.backends.redis import RedisCache
+
+        connection = Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10)
+        connection.ping()  # fail now, with a clear cause, not mid-run
+        return cls(RedisCache(namespace="ta1check", connection=connection), max_age=max_age)
+
+    @classmethod
+    def open(cls, location: Path | str, *, max_age: timedelta) -> RecordCache:
+        """A cache directory (SQLite) or a ``redis://`` URL."""
+        if is_redis_url(location):
+            return cls.redis(str(location), max_age=max_age)
+        return cls.sqlite(Path(location), max_age=max_age)
+
     @staticmethod
     def key(pmid: int) -> str:
         return f"ta1check:pubmed:{pmid}:v{RECORD_FORMAT}"
@@ -179,6 +196,10 @@ class RecordCache:
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.backend.responses.keys())
+
+
+def is_redis_url(location: Path | str) -> bool:
+    return isinstance(location, str) and location.startswith(("redis://", "rediss://", "unix://"))
 
 
 def _open_sqlite(path: Path) -> SQLiteCache:

@@ -7,6 +7,7 @@ only parse with Bio.Entrez.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -89,10 +90,19 @@ class EntrezConfig:
 WINDOW_MS = 1100
 
 
-def build_limiter(rate: int) -> Limiter:
-    """At most ``rate`` requests in any 1.1-second window, shared by every thread of the
-    process (plus the limiter's 50 ms buffer)."""
-    return Limiter(InMemoryBucket([Rate(rate, WINDOW_MS)]), buffer_ms=50)
+def build_limiter(rate: int, redis_url: str | None = None, api_key: str | None = None) -> Limiter:
+    """At most ``rate`` requests in any 1.1-second window (plus the limiter's 50 ms buffer),
+    shared by every thread of the process, or, with ``redis_url``, by every process and runner
+    using that Redis server and the same API key (NCBI's limit is per key)."""
+    rates = [Rate(rate, WINDOW_MS)]
+    if redis_url is None:
+        return Limiter(InMemoryBucket(rates), buffer_ms=50)
+    from pyrate_limiter import RedisBucket
+    from redis import Redis
+
+    who = hashlib.sha256((api_key or "no-api-key").encode()).hexdigest()[:16]
+    bucket = RedisBucket.init(rates, Redis.from_url(redis_url), f"ta1check:rate:{who}")
+    return Limiter(bucket, buffer_ms=50)
 
 
 def build_session(config: EntrezConfig, limiter: Limiter | None = None) -> requests.Session:
