@@ -159,7 +159,7 @@ def test_api_key_never_reaches_cache_or_output(run, emulator, tmp_path, monkeypa
         if file.is_file():
             assert secret.encode() not in file.read_bytes(), file
     with sqlite3.connect(isolated / "records.sqlite") as db:
-        blobs = b"".join(row[0] for row in db.execute("select value from responses"))
+        blobs = b"".join(row[0] for row in db.execute("select value from ta1check"))
     assert blobs and secret.encode() not in blobs
 
 

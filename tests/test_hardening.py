@@ -248,7 +248,7 @@ def test_concurrent_processes_share_one_cache(emulator, tmp_path) -> None:
         assert "Traceback" not in err
     assert integrity(cache) == "ok"
     with sqlite3.connect(cache / "records.sqlite") as db:
-        assert db.execute("SELECT count(*) FROM responses").fetchone()[0] == 800
+        assert db.execute("SELECT count(*) FROM ta1check").fetchone()[0] == 800
 
 
 def test_sigkill_mid_fetch_leaves_a_working_cache(emulator, tmp_path) -> None:

@@ -6,6 +6,7 @@ the ``RecordSource`` it is given.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -120,6 +121,22 @@ def exit_code_for(results: Iterable[Result], fail_on: FailOn) -> ExitCode:
     return ExitCode.OK
 
 
+def _result(
+    claims_file: ClaimsFile,
+    claim: Claim,
+    outcome: Outcome | None,
+    fulltexts: Mapping[str, FullText | Unverified],
+    conflicts: Mapping[int, tuple[Finding, ...]],
+) -> Result:
+    record = outcome if isinstance(outcome, Record) else None
+    fulltext = fulltexts.get(record.pmcid) if record and record.pmcid else None
+    checked = check_claim(claim, outcome, fulltext)
+    findings = apply_severities(
+        checked.findings + conflicts.get(claim.index, ()), claims_file.severities
+    )
+    return Result(claim, claims_file, findings, record, checked.figures)
+
+
 def evaluate(
     files: Sequence[ClaimsFile],
     outcomes: Mapping[int, Outcome],
@@ -127,19 +144,18 @@ def evaluate(
 ) -> CheckRun:
     """Pure: the results of every claim of ``files`` given the fetched ``outcomes`` (and PMC
     full texts, by PMC id)."""
-    fulltexts = fulltexts or {}
     results: list[Result] = []
     for claims_file in files:
         conflicts = check_conflicts(claims_file.claims)
         for claim in claims_file.claims:
             outcome = outcomes.get(claim.pmid) if claim.pmid is not None else None
-            record = outcome if isinstance(outcome, Record) else None
-            fulltext = fulltexts.get(record.pmcid) if record and record.pmcid else None
-            checked = check_claim(claim, outcome, fulltext)
-            findings = checked.findings + conflicts.get(claim.index, ())
-            findings = apply_severities(findings, claims_file.severities)
-            results.append(Result(claim, claims_file, findings, record, checked.figures))
+            results.append(_result(claims_file, claim, outcome, fulltexts or {}, conflicts))
     return CheckRun(tuple(files), tuple(results))
+
+
+#: PMIDs fetched and checked at a time: enough batches to keep the fetch pipeline full, few
+#: enough records that memory does not grow with the number of citations.
+CHUNK = 10_000
 
 
 def run_checks(
@@ -148,23 +164,41 @@ def run_checks(
     progress: Progress | None = None,
     *,
     fulltext: bool = True,
+    chunk: int = CHUNK,
 ) -> CheckRun:
     """Fetch every PMID the files cite (each once, across files), then the PMC full text of
-    records whose abstract lacks a stated figure (unless ``fulltext`` is off), then check
-    every claim."""
-    pmids = frozenset().union(*(f.pmids for f in files)) if files else frozenset()
-    outcomes = source.fetch(pmids, progress) if pmids else {}
-    texts: Mapping[str, FullText | Unverified] = {}
-    if fulltext:
-        wanted = {
-            record.pmcid
-            for f in files
-            for claim in f.claims
-            if claim.pmid is not None
-            and isinstance(record := outcomes.get(claim.pmid), Record)
-            and record.pmcid
-            and needs_fulltext(claim, record)
-        }
-        if wanted:
-            texts = source.fetch_fulltext(wanted)
-    return evaluate(files, outcomes, texts)
+    records whose abstract lacks a stated figure (unless ``fulltext`` is off), and check
+    every claim, ``chunk`` PMIDs at a time. A checked claim keeps its record without the
+    abstract text, so memory stays flat in the number of citations."""
+    citing: dict[int, list[tuple[int, Claim]]] = {}
+    conflicts = [check_conflicts(f.claims) for f in files]
+    results: dict[tuple[int, int], Result] = {}
+    for fi, claims_file in enumerate(files):
+        for claim in claims_file.claims:
+            if claim.pmid is None:
+                results[fi, claim.index] = _result(claims_file, claim, None, {}, conflicts[fi])
+            else:
+                citing.setdefault(claim.pmid, []).append((fi, claim))
+    pmids = sorted(citing)
+    for start in range(0, len(pmids), chunk):
+        part = pmids[start : start + chunk]
+        outcomes = source.fetch(part, progress)
+        texts: Mapping[str, FullText | Unverified] = {}
+        if fulltext:
+            wanted = {
+                record.pmcid
+                for pmid in part
+                if isinstance(record := outcomes.get(pmid), Record) and record.pmcid
+                for _, claim in citing[pmid]
+                if needs_fulltext(claim, record)
+            }
+            if wanted:
+                texts = source.fetch_fulltext(wanted)
+        for pmid in part:
+            for fi, claim in citing[pmid]:
+                result = _result(files[fi], claim, outcomes.get(pmid), texts, conflicts[fi])
+                if result.record is not None:
+                    result = dataclasses.replace(result, record=result.record.without_abstract())
+                results[fi, claim.index] = result
+    ordered = [results[fi, c.index] for fi, f in enumerate(files) for c in f.claims]
+    return CheckRun(tuple(files), tuple(ordered))

@@ -13,6 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
+_WS = re.compile(r"[ \t\r]*(?:#[^\n]*)?")
+_WS_NL = re.compile(r"[ \t\r\n]*(?:#[^\n]*)?")
+_BASIC_BODY = re.compile(r'(?:[^"\\\n]|\\.)*')
+_LITERAL_BODY = re.compile(r"[^'\n]*")
+_SCALAR = re.compile(r"[^,\]}\n#]*")
 
 
 @dataclass
@@ -57,15 +62,13 @@ class _Scanner:
         self.i += n
 
     def skip_ws(self, newlines: bool = False) -> None:
-        while self.i < len(self.text):
-            ch = self.text[self.i]
-            if ch in " \t\r" or (newlines and ch == "\n"):
-                self.advance()
-            elif ch == "#":
-                while self.i < len(self.text) and self.text[self.i] != "\n":
-                    self.advance()
-            else:
-                return
+        pattern = _WS_NL if newlines else _WS
+        while True:
+            m = pattern.match(self.text, self.i)
+            if m and m.end() > self.i:
+                self.advance(m.end() - self.i)
+                continue
+            return
 
     def string(self) -> str:
         """Consume a string token at the cursor; return its (raw) content."""
@@ -88,11 +91,8 @@ class _Scanner:
         quote = self.peek()
         self.advance()
         start = self.i
-        while self.i < len(self.text) and self.text[self.i] not in (quote, "\n"):
-            if quote == '"' and self.text[self.i] == "\\":
-                self.advance(2)
-                continue
-            self.advance()
+        m = (_BASIC_BODY if quote == '"' else _LITERAL_BODY).match(self.text, self.i)
+        self.i = m.end() if m else self.i  # a one-line string holds no newline
         content = self.text[start : self.i]
         if self.peek() == quote:
             self.advance()
@@ -149,8 +149,9 @@ class _Scanner:
         elif ch == "{":
             self.inline_table(None)
         else:
-            while self.i < len(self.text) and self.text[self.i] not in ",]}\n#":
-                self.advance()
+            m = _SCALAR.match(self.text, self.i)
+            if m:
+                self.i = m.end()  # a scalar holds no newline
 
     def inline_table(self, claim: ClaimPosition | None) -> None:
         self.advance()  # {
@@ -215,9 +216,41 @@ class _Scanner:
         return self.out
 
 
+_INLINE_CLAIMS = re.compile(r"^[ \t]*(?:claim|\"claim\"|'claim')[ \t]*=", re.MULTILINE)
+_HEADER_LINE = re.compile(r"[ \t]*(\[\[?)[ \t]*([^\]#]*?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
+_KEY_LINE = re.compile(r"[ \t]*([A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*(?:\.|=)")
+
+
+def _line_positions(text: str) -> Positions:
+    """The fast path, for files where every string is on one line and claims are tables:
+    then a line that starts with ``[`` is a header and one that starts with a key is a key."""
+    out = Positions()
+    table = ""
+    claim: ClaimPosition | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        header = _HEADER_LINE.match(line)
+        if header:
+            table = header.group(2).strip().strip("\"'")
+            out.tables.setdefault(table, number)
+            claim = None
+            if header.group(1) == "[[" and table == "claim":
+                claim = ClaimPosition(number)
+                out.claims.append(claim)
+            continue
+        key = _KEY_LINE.match(line)
+        if key:
+            name = key.group(1).strip("\"'")
+            out.keys.setdefault((table, name), number)
+            if claim is not None:
+                claim.keys.setdefault(name, number)
+    return out
+
+
 def positions(text: str) -> Positions:
     """Where each claim and key of a TOML text is; best effort, never raises."""
     try:
+        if '"""' not in text and "'''" not in text and not _INLINE_CLAIMS.search(text):
+            return _line_positions(text)
         return _Scanner(text).run()
     except (IndexError, RecursionError):  # pragma: no cover - defensive
         return Positions()

@@ -1,31 +1,28 @@
-"""The record cache: one entry per PMID in a requests-cache backend.
+"""The record cache: one entry per PMID (and per PMC id, per DOI), in requests-cache's storage.
 
 NOTE: requests-cache keys a POST by its body, so a cached efetch batch would be reused only for
 the identical set of PMIDs; adding one citation to a file would refetch the whole batch. The
-cache therefore holds one entry per PMID (the parsed record, as JSON, or "not found"), saved
-through the backend's ``save_response`` with its expiry. Entries carry a synthetic request
-built without ``api_key`` or ``email``: neither can reach the cache. Only records from a
-response that parsed completely are ever written.
+cache therefore holds one entry per PMID: the parsed record as JSON, or "not found", with its
+expiry. It lives in requests-cache's key-value storage (``SQLiteDict``, or ``RedisDict`` for a
+cache shared by many runners) without its response model: a warm run of 100,000 PMIDs spent
+most of its time rebuilding ``CachedResponse`` objects it did not need. Reads and writes go in
+bulk (one SQL query or Redis MGET per 500 keys). Only records from a response that parsed
+completely are written; no request, and so no API key or email, is ever stored.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import logging
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Mapping
-from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import requests
-from requests_cache.backends.base import BaseCache
-from requests_cache.backends.sqlite import SQLiteCache
-from urllib3 import HTTPResponse
+from requests_cache.backends.sqlite import SQLiteDict
 
 from .fulltext import FULLTEXT_FORMAT, FullText
 from .record import RECORD_FORMAT, Record
@@ -34,6 +31,8 @@ log = logging.getLogger(__name__)
 
 #: Unknown PMIDs are remembered for at most this long: PubMed adds records every day.
 NOT_FOUND_MAX_AGE = timedelta(days=1)
+_BULK = 500
+TABLE = "ta1check"
 
 
 @dataclass(frozen=True)
@@ -46,11 +45,97 @@ class NotFound:
 CachedEntry = Record | NotFound
 
 
-class RecordCache:
-    """Per-PMID records (and per-PMC-id full texts) in a requests-cache backend."""
+class Store(Protocol):
+    """Bulk key-value operations: raw JSON bytes in, raw JSON bytes out."""
 
-    def __init__(self, backend: BaseCache, *, max_age: timedelta) -> None:
-        self.backend = backend
+    def get_many(self, keys: list[str]) -> dict[str, bytes]: ...
+
+    def put_many(self, items: list[tuple[str, bytes, float]]) -> None: ...
+
+    def close(self) -> None: ...
+
+    def keys(self) -> Iterator[str]: ...
+
+
+class SQLiteStore:
+    """requests-cache's ``SQLiteDict`` (WAL, busy timeout, serialised writers), read in bulk."""
+
+    def __init__(self, path: Path) -> None:
+        self.dict = SQLiteDict(
+            str(path), table_name=TABLE, serializer=None, wal=True, busy_timeout=30_000
+        )
+        with self.dict.connection() as con:  # fails now, not mid-run, on a damaged file
+            con.execute(f"SELECT count(*) FROM {TABLE} LIMIT 1").fetchone()
+            (verdict,) = con.execute("PRAGMA quick_check(1)").fetchone()
+        if verdict != "ok":
+            self.dict.close()  # type: ignore[no-untyped-call]
+            raise sqlite3.DatabaseError(f"integrity check: {verdict}")
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        with self.dict.connection() as con:
+            for start in range(0, len(keys), _BULK):
+                chunk = keys[start : start + _BULK]
+                marks = ",".join("?" * len(chunk))
+                rows = con.execute(f"SELECT key, value FROM {TABLE} WHERE key IN ({marks})", chunk)
+                found.update((key, bytes(value)) for key, value in rows)
+        return found
+
+    def put_many(self, items: list[tuple[str, bytes, float]]) -> None:
+        with self.dict.bulk_commit():
+            for key, value, _expires in items:
+                self.dict[key] = value
+
+    def close(self) -> None:
+        self.dict.close()  # type: ignore[no-untyped-call]
+
+    def keys(self) -> Iterator[str]:
+        return iter(self.dict)
+
+
+class RedisStore:
+    """Entries in Redis (MGET, and pipelined SET with an expiry), shared by many runners."""
+
+    def __init__(self, url: str) -> None:
+        from redis import Redis
+
+        self.redis = Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10)
+        self.redis.ping()  # fail now, with a clear cause, not mid-run
+        self.prefix = f"{TABLE}:"
+
+    def get_many(self, keys: list[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        for start in range(0, len(keys), _BULK):
+            chunk = keys[start : start + _BULK]
+            values = self.redis.mget([self.prefix + k for k in chunk])
+            found.update(
+                (k, bytes(v)) for k, v in zip(chunk, values, strict=True) if isinstance(v, bytes)
+            )
+        return found
+
+    def put_many(self, items: list[tuple[str, bytes, float]]) -> None:
+        with self.redis.pipeline(transaction=False) as pipe:
+            for key, value, expires in items:
+                pipe.set(self.prefix + key, value, ex=max(1, int(expires - time.time())))
+            pipe.execute()
+
+    def close(self) -> None:
+        self.redis.close()
+
+    def keys(self) -> Iterator[str]:
+        for key in self.redis.scan_iter(match=self.prefix + "*"):
+            yield key.decode()[len(self.prefix) :]
+
+
+def is_redis_url(location: Path | str) -> bool:
+    return isinstance(location, str) and location.startswith(("redis://", "rediss://", "unix://"))
+
+
+class RecordCache:
+    """Per-PMID records, per-PMC-id full texts and per-DOI PMIDs, with expiry."""
+
+    def __init__(self, store: Store, *, max_age: timedelta) -> None:
+        self.store = store
         self.max_age = max_age
 
     @classmethod
@@ -61,7 +146,7 @@ class RecordCache:
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / "records.sqlite"
         try:
-            return cls(_open_sqlite(path), max_age=max_age)
+            return cls(SQLiteStore(path), max_age=max_age)
         except sqlite3.DatabaseError as exc:
             aside = path.with_name(f"records.sqlite.damaged-{int(time.time())}")
             log.warning("the cache %s is damaged (%s); moved it to %s", path, exc, aside.name)
@@ -69,17 +154,12 @@ class RecordCache:
                 damaged = Path(f"{path}{suffix}")
                 if damaged.exists():
                     damaged.replace(Path(f"{aside}{suffix}"))
-            return cls(_open_sqlite(path), max_age=max_age)
+            return cls(SQLiteStore(path), max_age=max_age)
 
     @classmethod
     def redis(cls, url: str, *, max_age: timedelta) -> RecordCache:
         """The cache in Redis, shared by every runner that points at the same server."""
-        from redis import Redis
-        from requests_cache.backends.redis import RedisCache
-
-        connection = Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10)
-        connection.ping()  # fail now, with a clear cause, not mid-run
-        return cls(RedisCache(namespace="ta1check", connection=connection), max_age=max_age)
+        return cls(RedisStore(url), max_age=max_age)
 
     @classmethod
     def open(cls, location: Path | str, *, max_age: timedelta) -> RecordCache:
@@ -90,54 +170,55 @@ class RecordCache:
 
     @staticmethod
     def key(pmid: int) -> str:
-        return f"ta1check:pubmed:{pmid}:v{RECORD_FORMAT}"
+        return f"pubmed:{pmid}:v{RECORD_FORMAT}"
 
     @staticmethod
     def fulltext_key(pmcid: str) -> str:
-        return f"ta1check:pmc:{pmcid}:v{FULLTEXT_FORMAT}"
+        return f"pmc:{pmcid}:v{FULLTEXT_FORMAT}"
 
-    def _get_json(self, key: str) -> dict[str, Any] | None:
-        try:
-            response = self.backend.get_response(key)
-        except Exception as exc:  # a damaged row is a miss, never a crash
-            log.warning("cache entry %s is unreadable (%s); refetching", key, exc)
-            return None
-        if response is None or response.is_expired:
-            return None
-        try:
-            data = json.loads(response.content)
-        except ValueError:
-            return None
-        return data if isinstance(data, dict) else None
+    @staticmethod
+    def doi_key(doi: str) -> str:
+        return f"doi:{doi.casefold()}"
 
-    def _put_json(self, entries: Iterable[tuple[str, str, object, timedelta]]) -> None:
-        """Store (key, url id, body, max age) entries in one transaction."""
-        now = datetime.now(timezone.utc)
-        with self._bulk():
-            for key, ident, body, max_age in entries:
-                self.backend.save_response(
-                    _synthetic_response(ident, body), cache_key=key, expires=now + max_age
-                )
+    def _get_json(self, keys: dict[str, Any]) -> dict[Any, dict[str, Any]]:
+        """Fresh, readable entries for ``keys`` (cache key -> caller's id)."""
+        try:
+            raw = self.store.get_many(list(keys))
+        except Exception as exc:  # an unreadable cache is a miss, never a crash
+            log.warning("could not read the cache (%s); fetching instead", exc)
+            return {}
+        now = time.time()
+        found: dict[Any, dict[str, Any]] = {}
+        for key, value in raw.items():
+            try:
+                entry = json.loads(value)
+                if entry["expires"] > now:
+                    found[keys[key]] = entry["body"]
+            except (ValueError, KeyError, TypeError):
+                log.debug("cache entry %s is damaged; refetching", key)
+        return found
+
+    def _put_json(self, entries: Iterable[tuple[str, object, timedelta]]) -> None:
+        now = time.time()
+        items = []
+        for key, body, max_age in entries:
+            expires = now + max_age.total_seconds()
+            value = json.dumps({"expires": expires, "body": body}, separators=(",", ":"))
+            items.append((key, value.encode(), expires))
+        if items:
+            self.store.put_many(items)
 
     def get(self, pmid: int) -> CachedEntry | None:
-        """The cached entry for ``pmid``, or None when absent, expired or unreadable."""
-        data = self._get_json(self.key(pmid))
-        if data is None:
-            return None
-        try:
-            if data.get("not_found"):
-                return NotFound(int(data["pmid"]))
-            return Record.from_json(data)
-        except (ValueError, TypeError, KeyError) as exc:
-            log.debug("cache entry for PMID %s is stale or damaged (%s)", pmid, exc)
-            return None
+        return self.get_many([pmid]).get(pmid)
 
     def get_many(self, pmids: Iterable[int]) -> dict[int, CachedEntry]:
+        """The fresh cached entries for ``pmids``; absent, expired and damaged ones left out."""
         found: dict[int, CachedEntry] = {}
-        for pmid in pmids:
-            entry = self.get(pmid)
-            if entry is not None:
-                found[pmid] = entry
+        for pmid, body in self._get_json({self.key(p): p for p in pmids}).items():
+            try:
+                found[pmid] = NotFound(pmid) if body.get("not_found") else Record.from_json(body)
+            except (ValueError, TypeError, KeyError) as exc:
+                log.debug("cache entry for PMID %s is stale or damaged (%s)", pmid, exc)
         return found
 
     def put_many(self, entries: Iterable[CachedEntry]) -> None:
@@ -145,7 +226,6 @@ class RecordCache:
         self._put_json(
             (
                 self.key(e.pmid),
-                str(e.pmid),
                 {"not_found": True, "pmid": e.pmid} if isinstance(e, NotFound) else e.to_json(),
                 min(self.max_age, NOT_FOUND_MAX_AGE) if isinstance(e, NotFound) else self.max_age,
             )
@@ -154,90 +234,31 @@ class RecordCache:
 
     def get_fulltexts(self, pmcids: Iterable[str]) -> dict[str, FullText]:
         found: dict[str, FullText] = {}
-        for pmcid in pmcids:
-            data = self._get_json(self.fulltext_key(pmcid))
-            if data is None:
-                continue
+        for pmcid, body in self._get_json({self.fulltext_key(p): p for p in pmcids}).items():
             try:
-                found[pmcid] = FullText.from_json(data)
+                found[pmcid] = FullText.from_json(body)
             except (ValueError, TypeError, KeyError):
                 continue
         return found
 
     def put_fulltexts(self, texts: Iterable[FullText]) -> None:
-        self._put_json(
-            (self.fulltext_key(t.pmcid), t.pmcid, t.to_json(), self.max_age) for t in texts
-        )
-
-    @staticmethod
-    def doi_key(doi: str) -> str:
-        return f"ta1check:doi:{doi.casefold()}"
+        self._put_json((self.fulltext_key(t.pmcid), t.to_json(), self.max_age) for t in texts)
 
     def get_dois(self, dois: Iterable[str]) -> dict[str, tuple[int, ...]]:
         found: dict[str, tuple[int, ...]] = {}
-        for doi in dois:
-            data = self._get_json(self.doi_key(doi))
-            if data is not None and isinstance(data.get("pmids"), list):
-                found[doi] = tuple(int(p) for p in data["pmids"])
+        for doi, body in self._get_json({self.doi_key(d): d for d in dois}).items():
+            if isinstance(body.get("pmids"), list):
+                found[doi] = tuple(int(p) for p in body["pmids"])
         return found
 
     def put_dois(self, resolved: Mapping[str, tuple[int, ...]]) -> None:
         self._put_json(
-            (self.doi_key(doi), doi, {"doi": doi, "pmids": list(pmids)}, self.max_age)
+            (self.doi_key(doi), {"doi": doi, "pmids": list(pmids)}, self.max_age)
             for doi, pmids in resolved.items()
         )
 
-    def _bulk(self) -> AbstractContextManager[object]:
-        bulk = getattr(self.backend.responses, "bulk_commit", None)
-        return bulk() if bulk is not None else nullcontext()
-
     def close(self) -> None:
-        self.backend.close()  # type: ignore[no-untyped-call]
+        self.store.close()
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self.backend.responses.keys())
-
-
-def is_redis_url(location: Path | str) -> bool:
-    return isinstance(location, str) and location.startswith(("redis://", "rediss://", "unix://"))
-
-
-def _open_sqlite(path: Path) -> SQLiteCache:
-    backend = SQLiteCache(str(path), wal=True, busy_timeout=30_000)
-    with backend.responses.connection() as con:  # fails now, not mid-run, on a damaged file
-        con.execute(f"SELECT count(*) FROM {backend.responses.table_name} LIMIT 1").fetchone()
-        (verdict,) = con.execute("PRAGMA quick_check(1)").fetchone()
-    if verdict != "ok":
-        backend.close()  # type: ignore[no-untyped-call]
-        raise sqlite3.DatabaseError(f"integrity check: {verdict}")
-    return backend
-
-
-def _synthetic_response(ident: str, body: object) -> requests.Response:
-    """A response as if efetch had been asked for this one id, holding the parsed record.
-
-    Its request carries no credentials: that is what the cache stores.
-    """
-    request = requests.Request(
-        "GET",
-        "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/efetch.fcgi",
-        params={"db": "pmc" if ident.startswith("PMC") else "pubmed", "id": ident},
-    ).prepare()
-    content = json.dumps(body, separators=(",", ":")).encode()
-    headers = {"Content-Type": "application/json", "Content-Length": str(len(content))}
-    response = requests.Response()
-    response.status_code = 200
-    response._content = content
-    response.headers.update(headers)
-    # requests-cache copies the urllib3 response too: give it one that holds the same body.
-    response.raw = HTTPResponse(
-        body=io.BytesIO(content),
-        headers=headers,
-        status=200,
-        preload_content=False,
-        request_url=request.url,
-    )
-    response.url = request.url or ""
-    response.request = request
-    response.encoding = "utf-8"
-    return response
+        return self.store.keys()

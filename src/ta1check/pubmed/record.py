@@ -7,6 +7,7 @@ would dominate its time).
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -14,7 +15,7 @@ from typing import Any
 
 #: Bump when the fields or their meaning change: cached records of another version are
 #: ignored (and refetched), never misread.
-RECORD_FORMAT = 2
+RECORD_FORMAT = 3
 
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
 
@@ -68,10 +69,21 @@ class Record:
     issue: str = ""
     pages: str = ""
     is_book: bool = False
+    #: -1: the length of ``abstract``; else the length of an abstract that was dropped.
+    abstract_chars: int = -1
 
     @property
     def has_abstract(self) -> bool:
-        return bool(self.abstract.strip())
+        return self.abstract_length > 0
+
+    @property
+    def abstract_length(self) -> int:
+        """Characters of abstract PubMed has, kept when the text itself is dropped."""
+        return self.abstract_chars if self.abstract_chars >= 0 else len(self.abstract.strip())
+
+    def without_abstract(self) -> Record:
+        """This record without its abstract text (what a report needs, in less memory)."""
+        return dataclasses.replace(self, abstract="", abstract_chars=self.abstract_length)
 
     @property
     def journal_names(self) -> tuple[str, ...]:
@@ -89,7 +101,10 @@ class Record:
             raise ValueError(f"record format {data.get('format')!r}, expected {RECORD_FORMAT}")
         fields = dict(data)
         del fields["format"]
-        fields["authors"] = tuple(Author(**a) for a in fields["authors"])
+        fields["authors"] = tuple(
+            Author(a["last_name"], a["fore_name"], a["initials"], a["collective"])
+            for a in fields["authors"]
+        )
         fields["notices"] = tuple(Notice(**n) for n in fields["notices"])
         fields["years"] = tuple(fields["years"])
         fields["publication_types"] = tuple(fields["publication_types"])
