@@ -1,4 +1,5 @@
-"""Benchmark: ``ta1check check`` on N PMIDs against the local E-utilities emulator.
+"""Benchmark: ``ta1check check`` on N PMIDs against the local E-utilities emulator, and
+(``--baseline [N]``) index build plus check of a baseline-format file of N records.
 
 The emulator answers with 0.2 s latency and enforces NCBI's rate limit (3 requests/s without
 an API key). PMIDs from 90,000,000 up are served as copies of a real record (efetch-29768149,
@@ -6,7 +7,8 @@ an API key). PMIDs from 90,000,000 up are served as copies of a real record (efe
 
 For each N it reports, cold (empty cache) and warm (second run): requests made, HTTP 429s seen,
 wall time, the floor ``ceil(N/200) / rate + latency`` and wall over floor, and the peak RSS of
-the ta1check process. Run: ``uv run python bench/bench.py [N ...]``.
+the ta1check process. Run: ``uv run python bench/bench.py [N ...]`` or
+``uv run python bench/bench.py --baseline 30000``.
 """
 
 from __future__ import annotations
@@ -68,6 +70,67 @@ def startup_seconds() -> float:
     return time.perf_counter() - started
 
 
+def baseline_bench(n: int) -> None:
+    """Index build and check of one baseline-format file of ``n`` records (gzip), made of the
+    real records of ../shared/pubmed with new PMIDs."""
+    import gzip
+    import re
+
+    from emulator import real_records
+
+    templates = list(real_records().values())
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        body = b"".join(
+            re.sub(
+                rb"<PMID Version=\"1\">\d+</PMID>",
+                b'<PMID Version="1">%d</PMID>' % (FIRST + i),
+                templates[i % len(templates)],
+                count=1,
+            )
+            for i in range(n)
+        )
+        dump = work / "pubmed26n0001.xml.gz"
+        with gzip.open(dump, "wb") as handle:
+            handle.write(
+                b'<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD '
+                b'PubMedArticle, 1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed'
+                b'/out/pubmed_250101.dtd">\n<PubmedArticleSet>' + body + b"</PubmedArticleSet>\n"
+            )
+        claims = work / "claims.toml"
+        claims.write_text("".join(f"[[claim]]\npmid = {FIRST + i}\n\n" for i in range(n)))
+        rows = []
+        for name, args in (
+            ("index build", ["index", str(dump), "--index", str(work / "pubmed.index")]),
+            (
+                "check against the index",
+                ["check", str(claims), "-q", "--records", str(work / "pubmed.index")],
+            ),
+            ("check against the .xml.gz", ["check", str(claims), "-q", "--records", str(dump)]),
+        ):
+            rss_file = work / "rss.json"
+            env = {**os.environ, "BENCH_RSS_FILE": str(rss_file), "TA1CHECK_CACHE": str(work / "c")}
+            started = time.perf_counter()
+            proc = subprocess.run(
+                [sys.executable, str(HERE / "_child.py"), *args],
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            wall = time.perf_counter() - started
+            if proc.returncode != 0:
+                raise SystemExit(f"{name}: exit {proc.returncode}: {proc.stdout}{proc.stderr}")
+            rss = json.loads(rss_file.read_text())["maxrss_kib"] / 1024
+            rows.append((name, wall, rss))
+        size = dump.stat().st_size / 1e6
+    print(f"\nbaseline-format file: {n:,} records, {size:.1f} MB gzip\n")
+    print("| step | wall s | peak RSS MB |")
+    print("|---|---:|---:|")
+    for name, wall, rss in rows:
+        print(f"| {name} | {wall:.2f} | {rss:.0f} |")
+
+
 def main(sizes: list[int]) -> None:
     emulator = Emulator(latency=LATENCY, synthetic_from=FIRST).start()
     startup = startup_seconds()
@@ -102,4 +165,8 @@ def main(sizes: list[int]) -> None:
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [10, 1_000, 10_000])
+    args = sys.argv[1:]
+    if args[:1] == ["--baseline"]:
+        baseline_bench(int(args[1]) if len(args) > 1 else 30_000)
+    else:
+        main([int(a) for a in args] or [10, 1_000, 10_000, 100_000])

@@ -2,4 +2,6 @@
 
 from .cli import entry
 
-entry()
+# NOTE: guarded, because the parsing processes (spawned) import the main module again.
+if __name__ == "__main__":
+    entry()

@@ -315,7 +315,7 @@ def show_command(pmids: Sequence[str], output_format: str, **opts: Any) -> int:
             "version": 1,
             "records": [
                 {
-                    **record_json(o),
+                    **record_json(o.summary()),
                     "abstract": o.abstract,
                     "pub_date": o.pub_date,
                 }

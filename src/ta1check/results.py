@@ -6,7 +6,6 @@ the ``RecordSource`` it is given.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,7 +15,7 @@ from .claims import Claim, ClaimsFile
 from .figures import FigureVerdict
 from .findings import Code, ExitCode, FailOn, Finding, Severity, Status
 from .pubmed.fulltext import FullText
-from .pubmed.record import Record
+from .pubmed.record import Record, RecordSummary
 from .pubmed.source import Outcome, Progress, RecordSource, Unverified
 
 
@@ -27,7 +26,7 @@ class Result:
     claim: Claim
     source: ClaimsFile
     findings: tuple[Finding, ...]
-    record: Record | None = None
+    record: RecordSummary | None = None
     figures: tuple[FigureVerdict, ...] = ()
 
     @property
@@ -134,7 +133,8 @@ def _result(
     findings = apply_severities(
         checked.findings + conflicts.get(claim.index, ()), claims_file.severities
     )
-    return Result(claim, claims_file, findings, record, checked.figures)
+    summary = record.summary() if record is not None else None
+    return Result(claim, claims_file, findings, summary, checked.figures)
 
 
 def evaluate(
@@ -196,9 +196,8 @@ def run_checks(
                 texts = source.fetch_fulltext(wanted)
         for pmid in part:
             for fi, claim in citing[pmid]:
-                result = _result(files[fi], claim, outcomes.get(pmid), texts, conflicts[fi])
-                if result.record is not None:
-                    result = dataclasses.replace(result, record=result.record.without_abstract())
-                results[fi, claim.index] = result
+                results[fi, claim.index] = _result(
+                    files[fi], claim, outcomes.get(pmid), texts, conflicts[fi]
+                )
     ordered = [results[fi, c.index] for fi, f in enumerate(files) for c in f.claims]
     return CheckRun(tuple(files), tuple(ordered))

@@ -191,15 +191,21 @@ class EntrezClient:
             params["api_key"] = self.config.api_key
         return params
 
-    def fetch(self, pmids: Sequence[int], deadline: float) -> ParsedSet:
+    def fetch(
+        self,
+        pmids: Sequence[int],
+        deadline: float,
+        parse: Callable[[bytes], ParsedSet] = parse_pubmed_xml,
+    ) -> ParsedSet:
         """Fetch one batch of PubMed records (≤ 200 PMIDs), retrying what a retry can fix,
-        until ``deadline`` (a ``clock()`` value). Raises ``FetchFailed`` with the last cause."""
+        until ``deadline`` (a ``clock()`` value). Raises ``FetchFailed`` with the last cause.
+        ``parse`` may hand the parsing to another process (see ``source.parse_pool``)."""
         if not pmids or len(pmids) > self.config.batch_size:
             raise ValueError(f"a batch holds 1..{self.config.batch_size} PMIDs")
         asked = frozenset(pmids)
 
         def read(content: bytes) -> ParsedSet:
-            parsed = parse_pubmed_xml(content)
+            parsed = parse(content)
             strays = set(parsed.records) - asked
             if strays:
                 raise BadResponse(

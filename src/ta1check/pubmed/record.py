@@ -7,7 +7,6 @@ would dominate its time).
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -69,21 +68,26 @@ class Record:
     issue: str = ""
     pages: str = ""
     is_book: bool = False
-    #: -1: the length of ``abstract``; else the length of an abstract that was dropped.
-    abstract_chars: int = -1
 
     @property
     def has_abstract(self) -> bool:
-        return self.abstract_length > 0
+        return bool(self.abstract.strip())
 
-    @property
-    def abstract_length(self) -> int:
-        """Characters of abstract PubMed has, kept when the text itself is dropped."""
-        return self.abstract_chars if self.abstract_chars >= 0 else len(self.abstract.strip())
-
-    def without_abstract(self) -> Record:
-        """This record without its abstract text (what a report needs, in less memory)."""
-        return dataclasses.replace(self, abstract="", abstract_chars=self.abstract_length)
+    def summary(self) -> RecordSummary:
+        """What a report shows of this record, in a fraction of its memory."""
+        return RecordSummary(
+            pmid=self.pmid,
+            title=self.title,
+            authors=tuple(a.display for a in self.authors),
+            journal=self.journal,
+            iso_abbreviation=self.iso_abbreviation,
+            year=self.year,
+            doi=self.doi,
+            has_abstract=self.has_abstract,
+            pmcid=self.pmcid,
+            publication_types=self.publication_types,
+            notices=self.notices,
+        )
 
     @property
     def journal_names(self) -> tuple[str, ...]:
@@ -109,6 +113,26 @@ class Record:
         fields["years"] = tuple(fields["years"])
         fields["publication_types"] = tuple(fields["publication_types"])
         return cls(**fields)
+
+
+@dataclass(frozen=True)
+class RecordSummary:
+    """The fields of a record that reports show: no abstract, authors as display names.
+
+    Results keep this, not the ``Record``, so memory stays flat in the number of citations.
+    """
+
+    pmid: int
+    title: str
+    authors: tuple[str, ...]
+    journal: str
+    iso_abbreviation: str
+    year: int | None
+    doi: str | None
+    has_abstract: bool
+    pmcid: str | None
+    publication_types: tuple[str, ...]
+    notices: tuple[Notice, ...]
 
 
 def _text(value: Any) -> str:

@@ -10,7 +10,7 @@ from typing import Any, TextIO
 
 from ..figures import FigureVerdict
 from ..findings import Finding, Status
-from ..pubmed.record import Record
+from ..pubmed.record import RecordSummary
 from ..results import CheckRun, Result
 
 SCHEMA_VERSION = 1
@@ -37,11 +37,11 @@ def figure_json(v: FigureVerdict) -> dict[str, Any]:
     }
 
 
-def record_json(r: Record) -> dict[str, Any]:
+def record_json(r: RecordSummary) -> dict[str, Any]:
     return {
         "pmid": r.pmid,
         "title": r.title,
-        "authors": [a.display for a in r.authors],
+        "authors": list(r.authors),
         "journal": r.journal,
         "iso_abbreviation": r.iso_abbreviation,
         "year": r.year,
