@@ -6,6 +6,8 @@ under its own tmp_path unless it asks for the emulator.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +58,17 @@ def run(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
         return Outcome(code, out, err)
 
     return _run
+
+
+def require_tool(name: str, why: str) -> str:
+    """The path of a command-line tool a test needs. Missing: the test is skipped on a
+    developer's machine, and fails in CI (CI set), where .ci/run must have installed it."""
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is needed {why}")
+        pytest.skip(f"{name} is not installed ({why})")
+    return found
 
 
 def write(path: Path, text: str) -> Path:

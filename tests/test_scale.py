@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write
+from conftest import require_tool, write
 from emulator import SHARED_PUBMED, real_records
 
 DATA = Path(__file__).parent / "data"
@@ -32,11 +32,7 @@ def redis_url() -> Iterator[str]:
     if os.environ.get("TA1CHECK_TEST_REDIS"):
         yield os.environ["TA1CHECK_TEST_REDIS"]
         return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI"):
-            pytest.fail("redis-server is needed (apt-get install redis-server)")
-        pytest.skip("redis-server is not installed")
+    binary = require_tool("redis-server", "for the shared cache (apt-get install redis-server)")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -136,7 +136,7 @@ def parse_pmid(value: int | str) -> int | None:
     return pmid if pmid <= _MAX_PMID else None
 
 
-def _type_name(value: object) -> str:
+def type_name(value: object) -> str:
     return {
         bool: "a boolean",
         int: "an integer",
@@ -147,7 +147,7 @@ def _type_name(value: object) -> str:
     }.get(type(value), type(value).__name__)
 
 
-def _suggest(key: str, allowed: Sequence[str]) -> str:
+def suggest(key: str, allowed: Sequence[str]) -> str:
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else f" (allowed: {', '.join(allowed)})"
 
@@ -184,18 +184,18 @@ class _Loader:
     def load(self, data: Mapping[str, Any]) -> ClaimsFile:
         for key in data:
             if key not in TOP_KEYS:
-                raise self.fail(f"unknown key{_suggest(key, TOP_KEYS)}", key)
+                raise self.fail(f"unknown key{suggest(key, TOP_KEYS)}", key)
         article = data.get("article", {})
         if not isinstance(article, dict):
-            raise self.fail(f"expected a table, got {_type_name(article)}", "article")
+            raise self.fail(f"expected a table, got {type_name(article)}", "article")
         for key, value in article.items():
             if key not in ARTICLE_KEYS:
                 raise self.fail(
-                    f"unknown key{_suggest(key, ARTICLE_KEYS)}", f"article.{key}", table="article"
+                    f"unknown key{suggest(key, ARTICLE_KEYS)}", f"article.{key}", table="article"
                 )
             if not isinstance(value, str):
                 raise self.fail(
-                    f"expected a string, got {_type_name(value)}", f"article.{key}", table="article"
+                    f"expected a string, got {type_name(value)}", f"article.{key}", table="article"
                 )
         severities = self._severities(data.get("defaults", {}))
         raw_claims = data.get("claim")
@@ -226,18 +226,18 @@ class _Loader:
 
     def _severities(self, defaults: object) -> dict[Code, Severity]:
         if not isinstance(defaults, dict):
-            raise self.fail(f"expected a table, got {_type_name(defaults)}", "defaults")
+            raise self.fail(f"expected a table, got {type_name(defaults)}", "defaults")
         slugs = [c.slug for c in Code]
         result: dict[Code, Severity] = {}
         for key, value in defaults.items():
             name = f"defaults.{key}"
             if key not in slugs:
                 raise self.fail(
-                    f"unknown finding code{_suggest(key, slugs)}", name, table="defaults"
+                    f"unknown finding code{suggest(key, slugs)}", name, table="defaults"
                 )
             if not isinstance(value, str):
                 raise self.fail(
-                    f"expected a severity string, got {_type_name(value)}", name, table="defaults"
+                    f"expected a severity string, got {type_name(value)}", name, table="defaults"
                 )
             try:
                 result[Code.from_slug(key)] = Severity.parse(value)
@@ -253,7 +253,7 @@ class _Loader:
 
         for key in raw:
             if key not in CLAIM_KEYS:
-                raise fail(key, f"unknown key{_suggest(key, CLAIM_KEYS)}")
+                raise fail(key, f"unknown key{suggest(key, CLAIM_KEYS)}")
         if "pmid" not in raw:
             raise self.fail(
                 "missing required key 'pmid'",
@@ -264,7 +264,7 @@ class _Loader:
         pmid_value = raw["pmid"]
         if isinstance(pmid_value, bool) or not isinstance(pmid_value, (int, str)):
             raise fail(
-                "pmid", f"expected an integer or a digit string, got {_type_name(pmid_value)}"
+                "pmid", f"expected an integer or a digit string, got {type_name(pmid_value)}"
             )
 
         def text(key: str) -> str | None:
@@ -272,7 +272,7 @@ class _Loader:
             if value is None:
                 return None
             if not isinstance(value, str):
-                raise fail(key, f"expected a string, got {_type_name(value)}")
+                raise fail(key, f"expected a string, got {type_name(value)}")
             if not value.strip():
                 raise fail(key, "is empty")
             return value.strip()
@@ -282,7 +282,7 @@ class _Loader:
             if isinstance(year, str) and re.fullmatch(r"[0-9]{4}", year.strip()):
                 year = int(year)
             if isinstance(year, bool) or not isinstance(year, int):
-                raise fail("year", f"expected a year such as 1998, got {_type_name(year)}")
+                raise fail("year", f"expected a year such as 1998, got {type_name(year)}")
             if not 1600 <= year <= 2200:
                 raise fail("year", f"{year} is not a plausible publication year")
         authors = raw.get("authors", [])

@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from .claims import ClaimsError, _suggest, _type_name
+from .claims import ClaimsError, suggest, type_name
 from .findings import Code, FailOn, Severity
 from .pubmed.cache import is_redis_url
 from .tomlpos import positions
@@ -51,7 +51,7 @@ def _fail_on(value: object) -> FailOn:
 
 def _positive_float(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-        raise ValueError(f"expected a number, got {_type_name(value)}")
+        raise ValueError(f"expected a number, got {type_name(value)}")
     number = float(value)
     if number < 1:
         raise ValueError("must be at least 1")
@@ -68,7 +68,7 @@ def _boolean(value: object) -> bool:
 
 def _string(value: object) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"expected a non-empty string, got {_type_name(value)}")
+        raise ValueError(f"expected a non-empty string, got {type_name(value)}")
     return value.strip()
 
 
@@ -208,7 +208,7 @@ def load_config(
                     path, line(key), key, "keep the API key in NCBI_API_KEY, not in a file"
                 )
             if key not in FILE_KEYS:
-                raise ClaimsError(path, line(key), key, f"unknown key{_suggest(key, FILE_KEYS)}")
+                raise ClaimsError(path, line(key), key, f"unknown key{suggest(key, FILE_KEYS)}")
 
     values: dict[str, Value] = {}
     for option in OPTIONS:
@@ -239,7 +239,7 @@ def load_config(
                     path,
                     line("severity"),
                     f"severity.{key}",
-                    f"unknown finding code{_suggest(key, slugs)}",
+                    f"unknown finding code{suggest(key, slugs)}",
                 )
             try:
                 severities[Code.from_slug(key)] = Severity.parse(str(value))
