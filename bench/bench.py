@@ -32,6 +32,23 @@ RATE = 3
 FIRST = 90_000_000
 
 
+def timed_child(args: list[str], env: dict[str, str], rss_file: Path) -> tuple[float, float]:
+    """Run ``ta1check ARGS`` in a fresh process: (wall seconds, peak RSS in MB)."""
+    env = {**env, "BENCH_RSS_FILE": str(rss_file)}
+    started = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "_child.py"), *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    wall = time.perf_counter() - started
+    if proc.returncode != 0:
+        raise SystemExit(f"ta1check {args[0]} exited {proc.returncode}: {proc.stdout}{proc.stderr}")
+    return wall, json.loads(rss_file.read_text())["maxrss_kib"] / 1024
+
+
 def run_once(claims: Path, cache: Path, emulator: Emulator) -> dict[str, float]:
     before = len(emulator.efetches)
     limited_before = emulator.rate_limited
@@ -43,18 +60,7 @@ def run_once(claims: Path, cache: Path, emulator: Emulator) -> dict[str, float]:
         "BENCH_RSS_FILE": str(rss_file),
     }
     env.pop("NCBI_API_KEY", None)
-    started = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, str(HERE / "_child.py"), "check", str(claims), "-q", "--timeout", "600"],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    wall = time.perf_counter() - started
-    if proc.returncode != 0:
-        raise SystemExit(f"ta1check exited {proc.returncode}: {proc.stdout}{proc.stderr}")
-    rss = json.loads(rss_file.read_text())["maxrss_kib"] / 1024
+    wall, rss = timed_child(["check", str(claims), "-q", "--timeout", "600"], env, rss_file)
     return {
         "requests": len(emulator.efetches) - before,
         "429": emulator.rate_limited - limited_before,
@@ -110,18 +116,7 @@ def baseline_bench(n: int) -> None:
         ):
             rss_file = work / "rss.json"
             env = {**os.environ, "BENCH_RSS_FILE": str(rss_file), "TA1CHECK_CACHE": str(work / "c")}
-            started = time.perf_counter()
-            proc = subprocess.run(
-                [sys.executable, str(HERE / "_child.py"), *args],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=False,
-            )
-            wall = time.perf_counter() - started
-            if proc.returncode != 0:
-                raise SystemExit(f"{name}: exit {proc.returncode}: {proc.stdout}{proc.stderr}")
-            rss = json.loads(rss_file.read_text())["maxrss_kib"] / 1024
+            wall, rss = timed_child(args, env, rss_file)
             rows.append((name, wall, rss))
         size = dump.stat().st_size / 1e6
     print(f"\nbaseline-format file: {n:,} records, {size:.1f} MB gzip\n")
