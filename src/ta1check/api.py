@@ -7,6 +7,7 @@ run.exit_code(FailOn.ERROR)
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import sqlite3
@@ -15,6 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_cache_dir
 from redis.exceptions import RedisError
@@ -34,6 +36,9 @@ from .pubmed.entrez import (
 from .pubmed.files import FilesSource, RecordIndex
 from .pubmed.source import EntrezSource, Outcome, Progress, Unverified
 from .results import CheckRun, run_checks
+
+if TYPE_CHECKING:
+    from .config import Config
 
 DEFAULT_MAX_AGE = timedelta(days=7)
 log = logging.getLogger(__name__)
@@ -67,21 +72,31 @@ class Settings:
     records_complete: bool = False
 
     @classmethod
-    def from_env(cls, **overrides: object) -> Settings:
-        """Settings from ``NCBI_EMAIL``, ``NCBI_API_KEY``, ``TA1CHECK_CACHE`` and
-        ``TA1CHECK_EUTILS_URL``; keyword arguments that are not None win."""
-        values: dict[str, object] = {}
-        if os.environ.get("TA1CHECK_EUTILS_URL"):
-            values["eutils_url"] = os.environ["TA1CHECK_EUTILS_URL"]
-        if os.environ.get("NCBI_EMAIL"):
-            values["email"] = os.environ["NCBI_EMAIL"]
-        if os.environ.get("NCBI_API_KEY"):
-            values["api_key"] = os.environ["NCBI_API_KEY"].strip()
-        if os.environ.get("TA1CHECK_CACHE"):
-            location = os.environ["TA1CHECK_CACHE"]
-        values["cache_dir"] = location if is_redis_url(location) else Path(location).expanduser()
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+    def from_config(cls, config: Config, **extra: Any) -> Settings:
+        """Settings from resolved configuration (command line > environment > config file >
+        default); the API key only ever from ``NCBI_API_KEY``; ``extra`` sets the rest."""
+        return cls(
+            eutils_url=config["eutils-url"],
+            email=config["email"],
+            api_key=os.environ.get("NCBI_API_KEY", "").strip() or None,
+            cache_dir=config["cache-dir"],
+            max_age=config["max-age"],
+            timeout=config["timeout"],
+            fulltext=config["fulltext"],
+            **extra,
+        )
+
+    @classmethod
+    def from_env(cls, **overrides: Any) -> Settings:
+        """Settings as the command line would resolve them (``NCBI_EMAIL``, ``NCBI_API_KEY``,
+        ``TA1CHECK_CACHE``, ``TA1CHECK_EUTILS_URL``, a config file), with ``overrides`` (not
+        None) winning."""
+        from .config import OPTIONS, load_config
+
+        names = {o.name.replace("-", "_") for o in OPTIONS}
+        settings = cls.from_config(load_config({k: v for k, v in overrides.items() if k in names}))
+        rest = {k: v for k, v in overrides.items() if k not in names and v is not None}
+        return dataclasses.replace(settings, **rest)
 
     def entrez_config(self) -> EntrezConfig:
         return EntrezConfig(

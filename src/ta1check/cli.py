@@ -132,19 +132,9 @@ def _network_options(f: F) -> F:
 def _settings(config: Config, opts: dict[str, Any]) -> Settings:
     if opts["no_cache"] and opts["offline"]:
         raise click.UsageError("--offline needs the cache; drop --no-cache")
-    api_key = os.environ.get("NCBI_API_KEY", "").strip() or None
-    _setup_logging(opts["verbose"], api_key)
-    return Settings(
-        eutils_url=config["eutils-url"],
-        email=config["email"],
-        api_key=api_key,
-        cache_dir=None if opts["no_cache"] else config["cache-dir"],
-        offline=opts["offline"],
-        refresh=opts["refresh"],
-        max_age=config["max-age"],
-        timeout=config["timeout"],
-        fulltext=config["fulltext"],
-    )
+    settings = Settings.from_config(config, offline=opts["offline"], refresh=opts["refresh"])
+    _setup_logging(opts["verbose"], settings.api_key)
+    return dataclasses.replace(settings, cache_dir=None) if opts["no_cache"] else settings
 
 
 def _progress(total: int) -> tuple[Progress | None, Callable[[int], None] | None]:
