@@ -35,7 +35,8 @@ from .pubmed.entrez import (
 )
 from .pubmed.files import FilesSource, RecordIndex
 from .pubmed.source import EntrezSource, Outcome, Progress, Unverified
-from .results import CheckRun, run_checks
+from .results import CheckRun
+from .runner import run_checks
 
 if TYPE_CHECKING:
     from .config import Config

@@ -1,22 +1,23 @@
-"""Running the checks over claims files, and what a run produced.
+"""What a check run produced, and the pure evaluation of claims against given records.
 
-Data moves one way: claims and records in, results out. Nothing here does I/O beyond asking
-the ``RecordSource`` it is given.
+Data moves one way: claims and records in, results out. Nothing here does I/O; ``runner``
+fetches the records and streams them through ``result_of``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
-from .checks import apply_severities, check_claim, check_conflicts, needs_fulltext
+from .checks import apply_severities, check_claim, check_conflicts
 from .claims import Claim, ClaimsFile
 from .figures import FigureVerdict
 from .findings import Code, ExitCode, FailOn, Finding, Severity, Status
 from .pubmed.fulltext import FullText
 from .pubmed.record import Record, RecordSummary
-from .pubmed.source import Outcome, Progress, RecordSource, Unverified
+from .pubmed.source import Outcome, Unverified
 
 
 @dataclass(frozen=True)
@@ -43,22 +44,43 @@ class Result:
 
 @dataclass(frozen=True)
 class Summary:
-    """Counts of results by status, and of findings by code."""
+    """Counts of results by status, and of findings by code; and the worst severity of any
+    finding other than ``unverified`` (what ``--fail-on`` compares with)."""
 
     total: int
     by_status: Mapping[Status, int]
     by_code: Mapping[str, int] = field(default_factory=dict)
+    worst: Severity | None = None
 
     @classmethod
     def of(cls, results: Iterable[Result]) -> Summary:
-        results = list(results)
-        by_status = dict.fromkeys(Status, 0)
-        by_code: dict[str, int] = {}
+        tally = Tally()
         for r in results:
-            by_status[r.status] += 1
-            for f in r.findings:
-                by_code[f.code.slug] = by_code.get(f.code.slug, 0) + 1
-        return cls(total=len(results), by_status=by_status, by_code=dict(sorted(by_code.items())))
+            tally.add(r)
+        return tally.summary()
+
+
+class Tally:
+    """A ``Summary`` counted one result at a time, as results stream out of a run."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.by_status = dict.fromkeys(Status, 0)
+        self.by_code: dict[str, int] = {}
+        self.worst: Severity | None = None
+
+    def add(self, result: Result) -> None:
+        self.total += 1
+        self.by_status[result.status] += 1
+        for f in result.findings:
+            self.by_code[f.code.slug] = self.by_code.get(f.code.slug, 0) + 1
+            if f.code is not Code.UNVERIFIED and (self.worst is None or f.severity > self.worst):
+                self.worst = f.severity
+
+    def summary(self) -> Summary:
+        return Summary(
+            self.total, dict(self.by_status), dict(sorted(self.by_code.items())), self.worst
+        )
 
 
 @dataclass(frozen=True)
@@ -72,55 +94,50 @@ class ArticleFinding:
 
 @dataclass(frozen=True)
 class CheckRun:
-    """Everything one ``ta1check check`` produced."""
+    """Everything one ``ta1check check`` produced.
+
+    ``results`` is in claims-file order; a big run keeps them on disk (``ResultLog``), so
+    iterate it rather than copying it into a list.
+    """
 
     files: tuple[ClaimsFile, ...]
-    results: tuple[Result, ...]
+    results: Sequence[Result]
     #: The article checked beside the claims (``--article``), and what was found in it.
     article: Path | None = None
     article_findings: tuple[ArticleFinding, ...] = ()
 
-    @property
+    @cached_property
     def summary(self) -> Summary:
-        summary = Summary.of(self.results)
+        tallied = getattr(self.results, "summary", None)
+        summary = tallied if isinstance(tallied, Summary) else Summary.of(self.results)
         if not self.article_findings:
             return summary
         by_code = dict(summary.by_code)
+        worst = summary.worst
         for a in self.article_findings:
             by_code[a.finding.code.slug] = by_code.get(a.finding.code.slug, 0) + 1
-        return Summary(summary.total, summary.by_status, dict(sorted(by_code.items())))
+            worst = a.finding.severity if worst is None else max(worst, a.finding.severity)
+        return Summary(summary.total, summary.by_status, dict(sorted(by_code.items())), worst)
 
     def exit_code(self, fail_on: FailOn) -> ExitCode:
-        code = exit_code_for(self.results, fail_on)
-        threshold = fail_on.threshold()
-        if (
-            code is not ExitCode.FINDINGS
-            and threshold is not None
-            and any(a.finding.severity >= threshold for a in self.article_findings)
-        ):
-            return ExitCode.FINDINGS
-        return code
+        return exit_code_for(self.summary, fail_on)
 
 
-def exit_code_for(results: Iterable[Result], fail_on: FailOn) -> ExitCode:
+def exit_code_for(summary: Summary, fail_on: FailOn) -> ExitCode:
     """Broken citation (1) beats could-not-verify (3) beats clean (0).
 
     An unverified claim is never a pass: even with ``--fail-on never`` it exits 3, because
     nothing was checked for it.
     """
-    results = list(results)
     threshold = fail_on.threshold()
-    if threshold is not None:
-        for r in results:
-            for f in r.findings:
-                if f.code is not Code.UNVERIFIED and f.severity >= threshold:
-                    return ExitCode.FINDINGS
-    if any(r.status is Status.UNVERIFIED for r in results):
+    if threshold is not None and summary.worst is not None and summary.worst >= threshold:
+        return ExitCode.FINDINGS
+    if summary.by_status[Status.UNVERIFIED]:
         return ExitCode.UNVERIFIED
     return ExitCode.OK
 
 
-def _result(
+def result_of(
     claims_file: ClaimsFile,
     claim: Claim,
     outcome: Outcome | None,
@@ -149,55 +166,5 @@ def evaluate(
         conflicts = check_conflicts(claims_file.claims)
         for claim in claims_file.claims:
             outcome = outcomes.get(claim.pmid) if claim.pmid is not None else None
-            results.append(_result(claims_file, claim, outcome, fulltexts or {}, conflicts))
+            results.append(result_of(claims_file, claim, outcome, fulltexts or {}, conflicts))
     return CheckRun(tuple(files), tuple(results))
-
-
-#: PMIDs fetched and checked at a time: enough batches to keep the fetch pipeline full, few
-#: enough records that memory does not grow with the number of citations.
-CHUNK = 10_000
-
-
-def run_checks(
-    files: Sequence[ClaimsFile],
-    source: RecordSource,
-    progress: Progress | None = None,
-    *,
-    fulltext: bool = True,
-    chunk: int = CHUNK,
-) -> CheckRun:
-    """Fetch every PMID the files cite (each once, across files), then the PMC full text of
-    records whose abstract lacks a stated figure (unless ``fulltext`` is off), and check
-    every claim, ``chunk`` PMIDs at a time. A checked claim keeps its record without the
-    abstract text, so memory stays flat in the number of citations."""
-    citing: dict[int, list[tuple[int, Claim]]] = {}
-    conflicts = [check_conflicts(f.claims) for f in files]
-    results: dict[tuple[int, int], Result] = {}
-    for fi, claims_file in enumerate(files):
-        for claim in claims_file.claims:
-            if claim.pmid is None:
-                results[fi, claim.index] = _result(claims_file, claim, None, {}, conflicts[fi])
-            else:
-                citing.setdefault(claim.pmid, []).append((fi, claim))
-    pmids = sorted(citing)
-    for start in range(0, len(pmids), chunk):
-        part = pmids[start : start + chunk]
-        outcomes = source.fetch(part, progress)
-        texts: Mapping[str, FullText | Unverified] = {}
-        if fulltext:
-            wanted = {
-                record.pmcid
-                for pmid in part
-                if isinstance(record := outcomes.get(pmid), Record) and record.pmcid
-                for _, claim in citing[pmid]
-                if needs_fulltext(claim, record)
-            }
-            if wanted:
-                texts = source.fetch_fulltext(wanted)
-        for pmid in part:
-            for fi, claim in citing[pmid]:
-                results[fi, claim.index] = _result(
-                    files[fi], claim, outcomes.get(pmid), texts, conflicts[fi]
-                )
-    ordered = [results[fi, c.index] for fi, f in enumerate(files) for c in f.claims]
-    return CheckRun(tuple(files), tuple(ordered))

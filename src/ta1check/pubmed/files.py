@@ -13,7 +13,9 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import Callable, Collection, Iterable, Iterator
+import tempfile
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -25,6 +27,9 @@ from .record import RECORD_FORMAT, Record
 from .source import Outcome, Progress, Unverified
 
 log = logging.getLogger(__name__)
+
+#: Records read from an index (and decoded) at a time.
+SLICE = 1_000
 
 #: Records parsed per Bio.Entrez call: bounded memory, and the DTD is loaded once per batch.
 PARSE_BATCH = 500
@@ -54,7 +59,7 @@ class Deleted:
 
 
 _START = re.compile(rb"<(PubmedArticle|PubmedBookArticle|DeleteCitation)(?=[\s>])")
-_DELETED_PMID = re.compile(rb"<PMID[^>]*>\s*(\d+)\s*</PMID>")
+_PMID = re.compile(rb"<PMID[^>]*>\s*(\d+)\s*</PMID>")
 _CHUNK = 1 << 20
 
 
@@ -66,19 +71,17 @@ def _elements(stream: IO[bytes], path: Path) -> Iterator[tuple[bytes, bytes]]:
     These elements never nest, so a start tag's matching end tag closes the element.
     """
     buffer = b""
+    pos = 0  # where the unread part of ``buffer`` starts: no copy per element
     eof = False
     while True:
-        match = _START.search(buffer)
+        match = _START.search(buffer, pos)
         if match is not None:
             tag = match.group(1)
-            if match.start():
-                buffer = buffer[match.start() :]  # what precedes an element is not needed
-                continue
             end = buffer.find(b"</" + tag + b">", match.end())
             if end >= 0:
                 stop = end + len(tag) + 3
-                yield tag, buffer[:stop]
-                buffer = buffer[stop:]
+                yield tag, buffer[match.start() : stop]
+                pos = stop
                 continue
         if eof:
             if match is not None:
@@ -88,14 +91,17 @@ def _elements(stream: IO[bytes], path: Path) -> Iterator[tuple[bytes, bytes]]:
         if not chunk:
             eof = True
         # keep only what may still hold (the start of) an element
-        if match is None:
-            buffer = buffer[-64:]
+        buffer = (
+            buffer[match.start() :] if match is not None else buffer[max(pos, len(buffer) - 64) :]
+        )
+        pos = 0
         buffer += chunk
 
 
-def iter_file(path: Path) -> Iterator[Record | Deleted]:
-    """Every record and deletion of one file, in file order, parsed in batches of
-    ``PARSE_BATCH``; memory stays bounded whatever the file's size."""
+def iter_file(path: Path, wanted: Collection[int] | None = None) -> Iterator[Record | Deleted]:
+    """Every record and deletion of one file (only those of ``wanted`` PMIDs, if given), in
+    file order, parsed in batches of ``PARSE_BATCH``; memory stays bounded whatever the file's
+    size. A record not wanted is skipped before it is parsed."""
     try:
         with _open(path) as stream:
             head = stream.read(4096)
@@ -109,9 +115,15 @@ def iter_file(path: Path) -> Iterator[Record | Deleted]:
                 if tag == b"DeleteCitation":
                     yield from _parse(pending, path)
                     pending = []
-                    for pmid in _DELETED_PMID.findall(raw):
-                        yield Deleted(int(pmid))
+                    for pmid in _PMID.findall(raw):
+                        if wanted is None or int(pmid) in wanted:
+                            yield Deleted(int(pmid))
                     continue
+                if wanted is not None:
+                    # The first PMID of a record is its own (MedlineCitation or BookDocument).
+                    first = _PMID.search(raw)
+                    if first is not None and int(first.group(1)) not in wanted:
+                        continue
                 pending.append(raw)
                 if len(pending) >= PARSE_BATCH:
                     yield from _parse(pending, path)
@@ -147,11 +159,17 @@ class RecordIndex:
             "records INTEGER, deleted INTEGER)"
         )
 
-    def add(self, path: Path, progress: Callable[[int], None] | None = None) -> tuple[int, int]:
-        """Apply one file; returns (records, deletions)."""
+    def add(
+        self,
+        path: Path,
+        progress: Callable[[int], None] | None = None,
+        wanted: Collection[int] | None = None,
+    ) -> tuple[int, int]:
+        """Apply one file (only the records of ``wanted`` PMIDs, if given); returns (records,
+        deletions)."""
         records = deleted = 0
         with self.db:
-            for item in iter_file(path):
+            for item in iter_file(path, wanted):
                 if isinstance(item, Deleted):
                     self.db.execute("DELETE FROM records WHERE pmid = ?", (item.pmid,))
                     deleted += 1
@@ -168,6 +186,22 @@ class RecordIndex:
                 (str(path.resolve()), path.stat().st_size, records, deleted),
             )
         return records, deleted
+
+    def copy_from(self, other: Path, wanted: Sequence[int]) -> None:
+        """Apply another index, as far as ``wanted`` goes: its records replace these."""
+        self.db.execute("ATTACH DATABASE ? AS other", (str(other),))
+        try:
+            with self.db:
+                for start in range(0, len(wanted), 900):
+                    chunk = wanted[start : start + 900]
+                    marks = ",".join("?" * len(chunk))
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO records SELECT pmid, format, data FROM "
+                        f"other.records WHERE pmid IN ({marks})",
+                        chunk,
+                    )
+        finally:
+            self.db.execute("DETACH DATABASE other")
 
     def get_many(self, pmids: Iterable[int]) -> dict[int, Record]:
         found: dict[int, Record] = {}
@@ -215,26 +249,47 @@ class FilesSource:
         return Unverified(pmid, "not in the given PubMed records (not the whole of PubMed)")
 
     def fetch(self, pmids: Collection[int], progress: Progress | None = None) -> dict[int, Outcome]:
-        wanted = set(pmids)
-        found: dict[int, Record] = {}
-        for path in self.paths:
-            if is_index(path):
-                index = RecordIndex(path)
-                try:
-                    found.update(index.get_many(wanted))
-                finally:
-                    index.close()
-                continue
-            for item in iter_file(path):
-                if item.pmid not in wanted:
-                    continue
-                if isinstance(item, Deleted):
-                    found.pop(item.pmid, None)
-                else:
-                    found[item.pmid] = item
-        if progress:
-            progress(len(wanted))
-        return {p: found.get(p) or self._missing(p) for p in wanted}
+        outcomes: dict[int, Outcome] = {}
+        for part in self.stream(pmids, progress):
+            outcomes.update(part)
+        return outcomes
+
+    def stream(
+        self, pmids: Collection[int], progress: Progress | None = None
+    ) -> Iterator[Mapping[int, Outcome]]:
+        """Every PMID's outcome, ``SLICE`` at a time, read from one index."""
+        wanted = sorted(set(pmids))
+        with self._index_of(wanted) as index:
+            for start in range(0, len(wanted), SLICE):
+                part = wanted[start : start + SLICE]
+                found = index.get_many(part)
+                if progress:
+                    progress(len(part))
+                yield {p: found.get(p) or self._missing(p) for p in part}
+
+    @contextmanager
+    def _index_of(self, wanted: list[int]) -> Iterator[RecordIndex]:
+        """The index given, if it is all that was given; else a throw-away index of the
+        ``wanted`` records of every path, applied in order (one pass over each file)."""
+        if len(self.paths) == 1 and is_index(self.paths[0]):
+            index = RecordIndex(self.paths[0])
+            try:
+                yield index
+            finally:
+                index.close()
+            return
+        with tempfile.TemporaryDirectory(prefix="ta1check-records-") as tmp:
+            index = RecordIndex(Path(tmp) / "wanted.sqlite")
+            try:
+                keep = frozenset(wanted)
+                for path in self.paths:
+                    if is_index(path):
+                        index.copy_from(path, wanted)
+                    else:
+                        index.add(path, wanted=keep)
+                yield index
+            finally:
+                index.close()
 
     def fetch_fulltext(self, pmcids: Collection[str]) -> dict[str, FullText | Unverified]:
         return {

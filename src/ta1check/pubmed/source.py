@@ -24,7 +24,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from .cache import NotFound, RecordCache
 from .entrez import EntrezClient, FetchFailed
@@ -55,6 +55,13 @@ Progress = Callable[[int], None]
 
 class RecordSource(Protocol):
     """Anything that turns PMIDs into outcomes (and PMC ids into full texts)."""
+
+    def stream(
+        self, pmids: Collection[int], progress: Progress | None = None
+    ) -> Iterator[Mapping[int, Outcome]]:
+        """The outcome of every PMID, exactly once, in parts as they become known, so that a
+        caller can check and drop each part: memory stays flat in the number of PMIDs."""
+        ...
 
     def fetch(
         self, pmids: Collection[int], progress: Progress | None = None
@@ -93,30 +100,40 @@ class EntrezSource:
         self.clock = clock
 
     def fetch(self, pmids: Collection[int], progress: Progress | None = None) -> dict[int, Outcome]:
+        outcomes: dict[int, Outcome] = {}
+        for part in self.stream(pmids, progress):
+            outcomes.update(part)
+        return outcomes
+
+    def stream(
+        self, pmids: Collection[int], progress: Progress | None = None
+    ) -> Iterator[Mapping[int, Outcome]]:
+        """Cached records first, a slice at a time, then each downloaded batch as it is
+        parsed: one pool of fetching threads (and of parsing processes) for the whole run."""
         wanted = sorted(set(pmids))
-        batch_size = self.client.config.batch_size if self.client else 1
-        with parse_pool(len(wanted) // batch_size) as parse:
-            return self._fetch_records(wanted, parse, progress)
-
-    def _fetch_records(
-        self, wanted: list[int], parse: Callable[[bytes], ParsedSet], progress: Progress | None
-    ) -> dict[int, Outcome]:
         cache = self.cache
+        missing: list[int] = []
+        for part in self._from_cache(wanted, cache.get_many if cache is not None else None):
+            missing.extend(part.misses)
+            if part.hits:
+                if progress:
+                    progress(len(part.hits))
+                yield part.hits
+        batch_size = self.client.config.batch_size if self.client else 1
+        with parse_pool(-(-len(missing) // batch_size)) as parse:
 
-        def download(client: EntrezClient, batch: list[int], deadline: float) -> dict[int, Outcome]:
-            parsed = client.fetch(batch, deadline, parse)
-            entries: list[Record | NotFound] = [parsed.records.get(p) or NotFound(p) for p in batch]
-            if cache is not None:
-                _store(cache.put_many, entries)
-            return {e.pmid: e for e in entries}
+            def download(
+                client: EntrezClient, batch: list[int], deadline: float
+            ) -> dict[int, Record | NotFound]:
+                parsed = client.fetch(batch, deadline, parse)
+                entries: list[Record | NotFound] = [
+                    parsed.records.get(p) or NotFound(p) for p in batch
+                ]
+                if cache is not None:
+                    _store(cache.put_many, entries)
+                return {e.pmid: e for e in entries}
 
-        return self._fetch(
-            wanted,
-            cache.get_many if cache is not None else None,
-            download,
-            self.client.config.batch_size if self.client else 1,
-            progress,
-        )
+            yield from self._download(missing, download, batch_size, progress)
 
     def fetch_fulltext(self, pmcids: Collection[str]) -> dict[str, FullText | Unverified]:
         cache = self.cache
@@ -164,29 +181,54 @@ class EntrezSource:
         self,
         ids: list[K],
         from_cache: Callable[[list[K]], Mapping[K, V]] | None,
-        download: Callable[[EntrezClient, list[K], float], Mapping[K, V | Unverified]],
+        download: Callable[[EntrezClient, list[K], float], Mapping[K, V]],
         batch_size: int,
         progress: Progress | None,
     ) -> dict[K, V | Unverified]:
-        """The cache's answers, then the rest downloaded in parallel batches; a batch that
-        fails leaves its ids unverified and the others' results stand."""
+        """The cache's answers, then the rest downloaded in parallel batches."""
         outcomes: dict[K, V | Unverified] = {}
-        if from_cache is not None and not self.refresh:
-            outcomes.update(from_cache(ids))
-            if progress and outcomes:
-                progress(len(outcomes))
-        missing = [i for i in ids if i not in outcomes]
+        missing: list[K] = []
+        for part in self._from_cache(ids, from_cache):
+            outcomes.update(part.hits)
+            missing.extend(part.misses)
+        if progress and outcomes:
+            progress(len(outcomes))
+        for done in self._download(missing, download, batch_size, progress):
+            outcomes.update(done)
+        return outcomes
+
+    def _from_cache(
+        self, ids: list[K], from_cache: Callable[[list[K]], Mapping[K, V]] | None
+    ) -> Iterator[_CacheSlice[K, V]]:
+        """What the cache holds of ``ids``, ``CACHE_SLICE`` at a time (none with ``refresh``)."""
+        if from_cache is None or self.refresh:
+            yield _CacheSlice({}, ids)
+            return
+        for start in range(0, len(ids), CACHE_SLICE):
+            part = ids[start : start + CACHE_SLICE]
+            hits = from_cache(part)
+            yield _CacheSlice(hits, [i for i in part if i not in hits])
+
+    def _download(
+        self,
+        missing: list[K],
+        download: Callable[[EntrezClient, list[K], float], Mapping[K, V]],
+        batch_size: int,
+        progress: Progress | None,
+    ) -> Iterator[Mapping[K, V | Unverified]]:
+        """``missing`` downloaded in parallel batches, each yielded when done; a batch that
+        fails leaves its ids unverified and the others' results stand."""
         if not missing:
-            return outcomes
+            return
         client = self.client
         if self.offline or client is None:
-            outcomes.update({i: Unverified(i, "offline, and not in the cache") for i in missing})
-            return outcomes
+            yield {i: Unverified(i, "offline, and not in the cache") for i in missing}
+            return
         deadline = self.clock() + client.config.timeout
         todo = list(batches(missing, batch_size))
         workers = max(1, min(client.config.workers, len(todo)))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="efetch")
-        pending: dict[Future[Mapping[K, V | Unverified]], list[K]] = {}
+        pending: dict[Future[Mapping[K, V]], list[K]] = {}
         try:
             for batch in todo:
                 pending[pool.submit(download, client, batch, deadline)] = batch
@@ -199,16 +241,26 @@ class EntrezSource:
                 for future in done:
                     batch = pending.pop(future)
                     try:
-                        outcomes.update(future.result())
+                        outcome: Mapping[K, V | Unverified] = future.result()
                     except FetchFailed as exc:
                         log.warning("could not fetch %d id(s): %s", len(batch), exc.cause)
-                        outcomes.update({i: Unverified(i, exc.cause) for i in batch})
+                        outcome = {i: Unverified(i, exc.cause) for i in batch}
                     if progress:
                         progress(len(batch))
+                    yield outcome
         finally:
-            # On Ctrl-C: drop what has not started; what finished is already kept.
+            # On Ctrl-C, or a caller that stopped early: drop what has not started.
             pool.shutdown(wait=False, cancel_futures=True)
-        return outcomes
+
+
+#: Cache entries read (and records decoded) at a time.
+CACHE_SLICE = 1_000
+
+
+@dataclass(frozen=True)
+class _CacheSlice(Generic[K, V]):
+    hits: Mapping[K, V]
+    misses: list[K]
 
 
 #: From this many batches on, responses are parsed in other processes.

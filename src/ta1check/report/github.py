@@ -13,7 +13,7 @@ from typing import TextIO
 from ..findings import Severity
 from ..results import CheckRun
 from .common import display_path, location
-from .markdown import render_markdown
+from .markdown import markdown_lines
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -51,4 +51,4 @@ class GithubReporter:
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
             with open(summary, "a", encoding="utf-8") as handle:
-                handle.write(render_markdown(run))
+                handle.writelines(markdown_lines(run))

@@ -5,13 +5,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any, TextIO
 
 from ..figures import FigureVerdict
 from ..findings import Finding, Status
 from ..pubmed.record import RecordSummary
 from ..results import CheckRun, Result
+from .jsonstream import Streamed, write_json
 
 SCHEMA_VERSION = 1
 
@@ -69,6 +69,7 @@ def result_json(r: Result) -> dict[str, Any]:
 
 
 def run_json(run: CheckRun) -> dict[str, Any]:
+    """The document (its results ``Streamed``: write it with ``write_json``)."""
     summary = run.summary
     return {
         "version": SCHEMA_VERSION,
@@ -77,7 +78,7 @@ def run_json(run: CheckRun) -> dict[str, Any]:
             **{s.value: summary.by_status[s] for s in Status},
             "findings": dict(summary.by_code),
         },
-        "results": [result_json(r) for r in run.results],
+        "results": Streamed(result_json(r) for r in run.results),
         **(
             {
                 "article": {
@@ -95,5 +96,5 @@ def run_json(run: CheckRun) -> dict[str, Any]:
 
 class JsonReporter:
     def render(self, run: CheckRun, out: TextIO) -> None:
-        json.dump(run_json(run), out, indent=2, ensure_ascii=False)
+        write_json(run_json(run), out)
         out.write("\n")

@@ -3,6 +3,9 @@
 One ``testsuite`` per claims file, one ``testcase`` per claim. Each error finding becomes a
 ``failure``; an unverified claim is ``skipped`` (with its cause); warnings and info go to
 ``system-out``. No timestamps or durations, so the same run gives the same file.
+
+Test cases are written one at a time as the results are read (the counts the suites' start
+tags carry come from a first pass), so a run of any size is written in bounded memory.
 """
 
 from __future__ import annotations
@@ -11,72 +14,79 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from ..findings import Code, Severity, Status
-from ..results import CheckRun
+from ..results import CheckRun, Result
 from .common import display_path, pmid_text
+
+_INDENT = "  "
+
+
+def _start_tag(tag: str, attrs: dict[str, str]) -> str:
+    """``<tag a="…">``, escaped exactly as ElementTree escapes attributes."""
+    empty = ET.tostring(ET.Element(tag, attrs), encoding="unicode")
+    return empty[: -len(" />")] + ">"
+
+
+def _write(element: ET.Element, level: int, out: TextIO) -> None:
+    ET.indent(element, space=_INDENT, level=level)
+    out.write(_INDENT * level + ET.tostring(element, encoding="unicode") + "\n")
+
+
+def _testcase(r: Result, suite: str) -> ET.Element:
+    case = ET.Element("testcase", name=f"{r.claim.label} (PMID {pmid_text(r)})", classname=suite)
+    unverified = [f for f in r.findings if f.code is Code.UNVERIFIED]
+    if unverified:
+        ET.SubElement(case, "skipped").text = unverified[0].message
+    for f in r.findings:
+        if f.severity is Severity.ERROR and f.code is not Code.UNVERIFIED:
+            failure = ET.SubElement(case, "failure", type=f.code.slug, message=f.message)
+            failure.text = _detail(f.field, f.stated, f.pubmed, r.claim.line, suite)
+    notes = [
+        f"{f.severity} {f.code.slug}: {f.message}"
+        for f in r.findings
+        if f.severity is not Severity.ERROR
+    ]
+    if notes:
+        ET.SubElement(case, "system-out").text = "\n".join(notes)
+    return case
 
 
 class JunitReporter:
     def render(self, run: CheckRun, out: TextIO) -> None:
-        root = ET.Element("testsuites", name="ta1check")
-        totals = {"tests": 0, "failures": 0, "skipped": 0}
-        for claims_file in run.files:
-            results = [r for r in run.results if r.source is claims_file]
-            failures = sum(1 for r in results if r.status is Status.ERROR)
-            skipped = sum(1 for r in results if r.status is Status.UNVERIFIED)
-            name = display_path(claims_file.path)
-            suite = ET.SubElement(
-                root,
-                "testsuite",
-                name=name,
-                tests=str(len(results)),
-                failures=str(failures),
-                errors="0",
-                skipped=str(skipped),
+        # tests, failures, skipped of each claims file
+        counts = {id(f): [0, 0, 0] for f in run.files}
+        for r in run.results:
+            count = counts[id(r.source)]
+            count[0] += 1
+            count[1] += r.status is Status.ERROR
+            count[2] += r.status is Status.UNVERIFIED
+        article_errors = sum(
+            1 for a in run.article_findings if a.finding.severity is Severity.ERROR
+        )
+        tests = sum(c[0] for c in counts.values()) + len(run.article_findings)
+        failures = sum(c[1] for c in counts.values()) + article_errors
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
+        out.write(
+            _start_tag(
+                "testsuites",
+                {"name": "ta1check", "tests": str(tests), "failures": str(failures), "errors": "0"},
             )
-            for r in results:
-                case = ET.SubElement(
-                    suite,
-                    "testcase",
-                    name=f"{r.claim.label} (PMID {pmid_text(r)})",
-                    classname=name,
-                )
-                unverified = [f for f in r.findings if f.code is Code.UNVERIFIED]
-                if unverified:
-                    ET.SubElement(case, "skipped").text = unverified[0].message
-                for f in r.findings:
-                    if f.severity is Severity.ERROR and f.code is not Code.UNVERIFIED:
-                        failure = ET.SubElement(
-                            case, "failure", type=f.code.slug, message=f.message
-                        )
-                        failure.text = _detail(f.field, f.stated, f.pubmed, r.claim.line, name)
-                notes = [
-                    f"{f.severity} {f.code.slug}: {f.message}"
-                    for f in r.findings
-                    if f.severity is not Severity.ERROR
-                ]
-                if notes:
-                    ET.SubElement(case, "system-out").text = "\n".join(notes)
-            totals["tests"] += len(results)
-            totals["failures"] += failures
-            totals["skipped"] += skipped
+            + "\n"
+        )
+        results = iter(run.results)
+        for claims_file in run.files:
+            name = display_path(claims_file.path)
+            n, failed, skipped = counts[id(claims_file)]
+            _open_suite(_suite_tag(name, n, failed, skipped), n, out)
+            for _ in range(n):
+                _write(_testcase(next(results), name), 2, out)
+            _close_suite(n, out)
         if run.article is not None:
             name = display_path(run.article)
-            errors = [a for a in run.article_findings if a.finding.severity is Severity.ERROR]
-            suite = ET.SubElement(
-                root,
-                "testsuite",
-                name=name,
-                tests=str(len(run.article_findings)),
-                failures=str(len(errors)),
-                errors="0",
-                skipped="0",
-            )
+            found = len(run.article_findings)
+            _open_suite(_suite_tag(name, found, article_errors, 0), found, out)
             for a in run.article_findings:
-                case = ET.SubElement(
-                    suite,
-                    "testcase",
-                    name=f"{a.finding.code.slug} at line {a.line}",
-                    classname=name,
+                case = ET.Element(
+                    "testcase", name=f"{a.finding.code.slug} at line {a.line}", classname=name
                 )
                 text = f"{name}:{a.line}: {a.finding.message}"
                 if a.finding.severity is Severity.ERROR:
@@ -85,15 +95,32 @@ class JunitReporter:
                     ).text = text
                 else:
                     ET.SubElement(case, "system-out").text = f"{a.finding.severity} {text}"
-            totals["tests"] += len(run.article_findings)
-            totals["failures"] += len(errors)
-        root.set("tests", str(totals["tests"]))
-        root.set("failures", str(totals["failures"]))
-        root.set("errors", "0")
-        ET.indent(root)
-        out.write('<?xml version="1.0" encoding="UTF-8"?>\n')
-        out.write(ET.tostring(root, encoding="unicode"))
-        out.write("\n")
+                _write(case, 2, out)
+            _close_suite(found, out)
+        out.write("</testsuites>\n")
+
+
+def _open_suite(tag: str, cases: int, out: TextIO) -> None:
+    # an empty suite is one empty element, as ElementTree writes it
+    out.write(_INDENT + (tag if cases else tag[:-1] + " />") + "\n")
+
+
+def _close_suite(cases: int, out: TextIO) -> None:
+    if cases:
+        out.write(_INDENT + "</testsuite>\n")
+
+
+def _suite_tag(name: str, tests: int, failures: int, skipped: int) -> str:
+    return _start_tag(
+        "testsuite",
+        {
+            "name": name,
+            "tests": str(tests),
+            "failures": str(failures),
+            "errors": "0",
+            "skipped": str(skipped),
+        },
+    )
 
 
 def _detail(field: str, stated: str | None, pubmed: str | None, line: int | None, path: str) -> str:

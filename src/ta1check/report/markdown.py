@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TextIO
 
 from ..findings import Status
@@ -16,11 +17,15 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", "<br>")
 
 
-def render_markdown(run: CheckRun) -> str:
-    lines = ["## ta1check: citations checked against PubMed", "", summary_line(run.summary), ""]
+def markdown_lines(run: CheckRun) -> Iterator[str]:
+    """The report, a line at a time (each ending in a newline), as the results are read."""
+    yield from ("## ta1check: citations checked against PubMed\n", "\n")
+    yield summary_line(run.summary) + "\n"
+    yield "\n"
     if not run.results:
-        return "\n".join(lines) + "\n"
-    lines += ["| status | PMID | claim | where | findings |", "|---|---|---|---|---|"]
+        return
+    yield "| status | PMID | claim | where | findings |\n"
+    yield "|---|---|---|---|---|\n"
     pubmed = "https://pubmed.ncbi.nlm.nih.gov/"
     for r in run.results:
         path, line = location(r)
@@ -30,20 +35,19 @@ def render_markdown(run: CheckRun) -> str:
             "<br>".join(f"**{f.code.slug}** ({f.severity}): {_cell(f.message)}" for f in r.findings)
             or "matches PubMed"
         )
-        lines.append(
+        yield (
             f"| {_ICON[r.status]} {r.status.value} | {link} | {_cell(r.claim.label)} | "
-            f"`{path}:{line}` | {findings} |"
+            f"`{path}:{line}` | {findings} |\n"
         )
     if run.article_findings:
-        lines += ["", "### The article", ""]
+        yield from ("\n", "### The article\n", "\n")
         for a in run.article_findings:
-            lines.append(
+            yield (
                 f"- `{display_path(a.path)}:{a.line}` **{a.finding.code.slug}** "
-                f"({a.finding.severity}): {_cell(a.finding.message)}"
+                f"({a.finding.severity}): {_cell(a.finding.message)}\n"
             )
-    return "\n".join(lines) + "\n"
 
 
 class MarkdownReporter:
     def render(self, run: CheckRun, out: TextIO) -> None:
-        out.write(render_markdown(run))
+        out.writelines(markdown_lines(run))

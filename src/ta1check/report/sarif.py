@@ -6,13 +6,14 @@ finding, located at the line of its claim in the claims file.
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from .. import __version__
 from ..findings import Code, Severity
 from ..results import CheckRun
 from .common import display_path, location
+from .jsonstream import Streamed, write_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -37,54 +38,7 @@ def rules() -> list[dict[str, Any]]:
 
 
 def run_sarif(run: CheckRun) -> dict[str, Any]:
-    index = {code: i for i, code in enumerate(Code)}
-    results = []
-    for r in run.results:
-        path, line = location(r)
-        for f in r.findings:
-            results.append(
-                {
-                    "ruleId": f.code.slug,
-                    "ruleIndex": index[f.code],
-                    "level": _LEVEL[f.severity],
-                    "message": {"text": f"{r.claim.label} (PMID {r.claim.pmid_raw}): {f.message}"},
-                    "locations": [
-                        {
-                            "physicalLocation": {
-                                "artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"},
-                                "region": {"startLine": line},
-                            }
-                        }
-                    ],
-                    "properties": {
-                        "pmid": r.claim.pmid_raw,
-                        "claim": r.claim.label,
-                        "field": f.field,
-                        "stated": f.stated,
-                        "pubmed": f.pubmed,
-                    },
-                }
-            )
-    for a in run.article_findings:
-        results.append(
-            {
-                "ruleId": a.finding.code.slug,
-                "ruleIndex": index[a.finding.code],
-                "level": _LEVEL[a.finding.severity],
-                "message": {"text": a.finding.message},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": {
-                                "uri": display_path(a.path),
-                                "uriBaseId": "%SRCROOT%",
-                            },
-                            "region": {"startLine": a.line},
-                        }
-                    }
-                ],
-            }
-        )
+    """The SARIF log (its results ``Streamed``: write it with ``write_json``)."""
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
@@ -99,13 +53,60 @@ def run_sarif(run: CheckRun) -> dict[str, Any]:
                     }
                 },
                 "columnKind": "unicodeCodePoints",
-                "results": results,
+                "results": Streamed(sarif_results(run)),
             }
         ],
     }
 
 
+def sarif_results(run: CheckRun) -> Iterator[dict[str, Any]]:
+    """One SARIF result per finding, the claims' first, then the article's."""
+    index = {code: i for i, code in enumerate(Code)}
+    for r in run.results:
+        path, line = location(r)
+        for f in r.findings:
+            yield {
+                "ruleId": f.code.slug,
+                "ruleIndex": index[f.code],
+                "level": _LEVEL[f.severity],
+                "message": {"text": f"{r.claim.label} (PMID {r.claim.pmid_raw}): {f.message}"},
+                "locations": [
+                    {
+                        "physicalLocation": {
+                            "artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"},
+                            "region": {"startLine": line},
+                        }
+                    }
+                ],
+                "properties": {
+                    "pmid": r.claim.pmid_raw,
+                    "claim": r.claim.label,
+                    "field": f.field,
+                    "stated": f.stated,
+                    "pubmed": f.pubmed,
+                },
+            }
+    for a in run.article_findings:
+        yield {
+            "ruleId": a.finding.code.slug,
+            "ruleIndex": index[a.finding.code],
+            "level": _LEVEL[a.finding.severity],
+            "message": {"text": a.finding.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {
+                            "uri": display_path(a.path),
+                            "uriBaseId": "%SRCROOT%",
+                        },
+                        "region": {"startLine": a.line},
+                    }
+                }
+            ],
+        }
+
+
 class SarifReporter:
     def render(self, run: CheckRun, out: TextIO) -> None:
-        json.dump(run_sarif(run), out, indent=2, ensure_ascii=False)
+        write_json(run_sarif(run), out)
         out.write("\n")

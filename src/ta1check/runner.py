@@ -1,0 +1,78 @@
+"""A check run over a record source: records stream in, results stream out to disk.
+
+Each record is checked as soon as it arrives and then dropped; results go to a ``ResultLog``.
+Memory therefore holds the claims, one part of records at a time, and the records that wait
+for their PMC full text (at most ``FULLTEXT_FLUSH`` of them), whatever the number of claims.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from .checks import check_conflicts, needs_fulltext
+from .claims import Claim, ClaimsFile
+from .pubmed.fulltext import FullText
+from .pubmed.record import Record
+from .pubmed.source import Outcome, Progress, RecordSource, Unverified
+from .resultlog import ResultLog
+from .results import CheckRun, result_of
+
+#: Records whose stated figures need the PMC full text wait until this many are waiting, so
+#: that their full texts are fetched in few requests.
+FULLTEXT_FLUSH = 100
+
+
+def run_checks(
+    files: Sequence[ClaimsFile],
+    source: RecordSource,
+    progress: Progress | None = None,
+    *,
+    fulltext: bool = True,
+) -> CheckRun:
+    """Fetch every PMID the files cite (each once, across files), the PMC full text of records
+    whose abstract lacks a stated figure (unless ``fulltext`` is off), and check every claim.
+    A PMID the source never answered for is unverified, never passed."""
+    log = ResultLog(files)
+    conflicts = [check_conflicts(f.claims) for f in files]
+    citing: dict[int, list[tuple[int, Claim]]] = {}
+    for fi, claims_file in enumerate(files):
+        for claim in claims_file.claims:
+            if claim.pmid is None:
+                log.put(
+                    log.position(fi, claim), result_of(claims_file, claim, None, {}, conflicts[fi])
+                )
+            else:
+                citing.setdefault(claim.pmid, []).append((fi, claim))
+
+    def settle(pmid: int, outcome: Outcome, texts: Mapping[str, FullText | Unverified]) -> None:
+        for fi, claim in citing.pop(pmid):
+            result = result_of(files[fi], claim, outcome, texts, conflicts[fi])
+            log.put(log.position(fi, claim), result)
+
+    waiting: dict[int, Record] = {}
+
+    def settle_waiting() -> None:
+        texts = source.fetch_fulltext({r.pmcid for r in waiting.values() if r.pmcid})
+        for pmid, record in waiting.items():
+            settle(pmid, record, texts)
+        waiting.clear()
+
+    for part in source.stream(list(citing), progress):
+        for pmid, outcome in part.items():
+            if pmid not in citing or pmid in waiting:
+                continue  # not asked for, or answered twice: the first answer stands
+            if (
+                fulltext
+                and isinstance(outcome, Record)
+                and any(needs_fulltext(claim, outcome) for _, claim in citing[pmid])
+            ):
+                waiting[pmid] = outcome
+            else:
+                settle(pmid, outcome, {})
+        if len(waiting) >= FULLTEXT_FLUSH:
+            settle_waiting()
+    if waiting:
+        settle_waiting()
+    for pmid in [p for p in citing if p not in waiting]:
+        settle(pmid, Unverified(pmid, "the record source gave no answer"), {})
+    return CheckRun(tuple(files), log)
