@@ -38,6 +38,7 @@ class ResultLog(Sequence[Result]):
         self._file: IO[bytes] = tempfile.TemporaryFile(prefix="ta1check-results-")  # noqa: SIM115 - closed in close()
         self._end = 0
         self._unflushed = False
+        self._reading = False  # the file position is not at the end
         self._tally = Tally()
 
     def position(self, file_index: int, claim: Claim) -> int:
@@ -49,7 +50,9 @@ class ResultLog(Sequence[Result]):
             raise ValueError(f"result {position} was already written")
         row: _Row = (result.findings, result.record, result.figures)
         data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
-        self._file.seek(self._end)
+        if self._reading:
+            self._file.seek(self._end)
+            self._reading = False
         self._file.write(data)
         self._offsets[position] = self._end
         self._end += len(data)
@@ -94,6 +97,7 @@ class ResultLog(Sequence[Result]):
             self._file.flush()
             self._unflushed = False
         self._file.seek(offset)
+        self._reading = True
         findings, record, figures = pickle.load(self._file)  # our own file, never another's
         file_index = bisect.bisect_right(self._starts, position) - 1
         claims_file = self.files[file_index]

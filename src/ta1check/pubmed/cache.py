@@ -12,7 +12,6 @@ completely are written; no request, and so no API key or email, is ever stored.
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 import time
@@ -22,6 +21,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+import orjson
 from requests_cache.backends.sqlite import SQLiteDict
 
 from .fulltext import FULLTEXT_FORMAT, FullText
@@ -191,7 +191,7 @@ class RecordCache:
         found: dict[Any, dict[str, Any]] = {}
         for key, value in raw.items():
             try:
-                entry = json.loads(value)
+                entry = orjson.loads(value)
                 if entry["expires"] > now:
                     found[keys[key]] = entry["body"]
             except (ValueError, KeyError, TypeError):
@@ -203,8 +203,8 @@ class RecordCache:
         items = []
         for key, body, max_age in entries:
             expires = now + max_age.total_seconds()
-            value = json.dumps({"expires": expires, "body": body}, separators=(",", ":"))
-            items.append((key, value.encode(), expires))
+            value = orjson.dumps({"expires": expires, "body": body})
+            items.append((key, value, expires))
         if items:
             self.store.put_many(items)
 

@@ -9,7 +9,6 @@ that a check against the whole baseline needs no rescan.
 from __future__ import annotations
 
 import gzip
-import json
 import logging
 import re
 import sqlite3
@@ -19,6 +18,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
+
+import orjson
 
 from .cache import NotFound
 from .fulltext import FullText
@@ -176,7 +177,7 @@ class RecordIndex:
                 else:
                     self.db.execute(
                         "INSERT OR REPLACE INTO records VALUES (?, ?, ?)",
-                        (item.pmid, RECORD_FORMAT, json.dumps(item.to_json())),
+                        (item.pmid, RECORD_FORMAT, orjson.dumps(item.to_json())),
                     )
                     records += 1
                     if progress and records % 1000 == 0:
@@ -214,7 +215,7 @@ class RecordIndex:
             )
             for pmid, fmt, data in rows:
                 if fmt == RECORD_FORMAT:
-                    found[pmid] = Record.from_json(json.loads(data))
+                    found[pmid] = Record.from_json(orjson.loads(data))
         return found
 
     def count(self) -> int:
