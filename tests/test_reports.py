@@ -121,6 +121,28 @@ def test_github_step_summary_is_appended(run, emulator, workdir, monkeypatch) ->
     assert "| ❌ error | [2930949](https://pubmed.ncbi.nlm.nih.gov/2930949/)" in text
 
 
+def test_github_step_summary_stays_within_githubs_limit(run, emulator, workdir, monkeypatch):
+    # GitHub drops a step summary over 1 MiB whole; earlier commands of the step used most
+    summary = workdir / "summary.md"
+    earlier = "x" * 99 + "\n"
+    summary.write_text(earlier * (1024 * 1024 // 100 - 8))
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    out = run("check", "mixed.toml", "--format", "github")
+    assert out.code == 1
+    text = summary.read_text()
+    assert len(text.encode()) <= 1024 * 1024
+    added = text[len(earlier) * (1024 * 1024 // 100 - 8) :]
+    assert added.startswith("## ta1check")
+    assert "**The rest of this report is not shown**" in added
+    shown = added.split("\n**The rest")[0]
+    assert shown.endswith("\n") and shown.count("\n| ") < 8  # cut at a line, rows left out
+    # with room to spare, the whole report goes in, uncut
+    summary.write_text("")
+    run("check", "mixed.toml", "--format", "github")
+    assert "not shown" not in summary.read_text()
+    assert summary.read_text().count("\n| ") == 8  # header and the 7 claims
+
+
 def test_several_formats_and_outputs_in_one_run(run, emulator, workdir) -> None:
     out = run(
         "check",

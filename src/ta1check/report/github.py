@@ -50,5 +50,31 @@ class GithubReporter:
             out.write(f"::{command} {props}::{escape_data(a.finding.message)}\n")
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
-            with open(summary, "a", encoding="utf-8") as handle:
-                handle.writelines(markdown_lines(run))
+            write_step_summary(run, summary)
+
+
+#: GitHub refuses a step summary over 1 MiB ("upload aborted"), and then shows none of it.
+STEP_SUMMARY_LIMIT = 1024 * 1024
+_CUT = (
+    "\n**The rest of this report is not shown**: GitHub keeps at most 1 MiB of summary per "
+    "step. Every result is in `--format json --output FILE`.\n"
+)
+
+
+def write_step_summary(run: CheckRun, path: str) -> None:
+    """Append the Markdown report to the step summary, cut short at a line so that the
+    summary (with what earlier commands of the step wrote) stays within GitHub's limit."""
+    try:
+        used = os.path.getsize(path)
+    except OSError:
+        used = 0
+    budget = STEP_SUMMARY_LIMIT - used - len(_CUT.encode())
+    if budget < 0:
+        return  # already full: a byte more and GitHub would drop what is there
+    with open(path, "a", encoding="utf-8") as handle:
+        for line in markdown_lines(run):
+            budget -= len(line.encode())
+            if budget < 0:
+                handle.write(_CUT)
+                return
+            handle.write(line)
