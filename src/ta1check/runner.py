@@ -7,12 +7,11 @@ for their PMC full text (at most ``FULLTEXT_FLUSH`` of them), whatever the numbe
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 
 from .checks import check_conflicts, needs_fulltext
 from .claims import Claim, ClaimsFile
+from .gctune import tuned_for_run
 from .pubmed.fulltext import FullText
 from .pubmed.record import Record
 from .pubmed.source import Outcome, Progress, RecordSource, Unverified
@@ -58,7 +57,7 @@ def run_checks(
             settle(pmid, record, texts)
         waiting.clear()
 
-    with _long_lived_frozen():
+    with tuned_for_run():
         for part in source.stream(list(citing), progress):
             for pmid, outcome in part.items():
                 if pmid not in citing or pmid in waiting:
@@ -78,28 +77,3 @@ def run_checks(
     for pmid in list(citing):
         settle(pmid, Unverified(pmid, "the record source gave no answer"), {})
     return CheckRun(tuple(files), log)
-
-
-#: The collector's first threshold during a run: allocations between two young passes.
-YOUNG_THRESHOLD = 50_000
-
-
-@contextmanager
-def _long_lived_frozen() -> Iterator[None]:
-    """Tune the cyclic garbage collector for the run, and restore it afterwards.
-
-    What lives as long as the run (the claims, and which claims cite each PMID: for 100,000
-    claims, over a million objects) is frozen, so that no full pass walks it again. A part of
-    records (1,000 decoded from the cache, some 30,000 objects) lives through dozens of young
-    passes at the default threshold of 700 and is promoted, to be walked again by older
-    ones; at 50,000 it dies young. Records hold no cycles, so nothing is kept longer. A warm
-    run of 100,000 claims spent 2.3 s of 9.3 in the collector; with both, 0.1 s.
-    """
-    thresholds = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(thresholds[0], YOUNG_THRESHOLD), *thresholds[1:])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*thresholds)
-        gc.unfreeze()

@@ -8,6 +8,7 @@ that a check against the whole baseline needs no rescan.
 
 from __future__ import annotations
 
+import gc
 import gzip
 import logging
 import re
@@ -141,6 +142,11 @@ def _parse(chunks: list[bytes], path: Path) -> Iterator[Record]:
         parsed = parse_pubmed_xml(_WRAP_HEAD + b"".join(chunks) + b"</PubmedArticleSet>")
     except BadResponse as exc:
         raise RecordsError(f"{path}: {exc.cause}") from None
+    # Bio.Entrez leaves its parse tree in reference cycles (some 2,000 objects a record),
+    # which only a full pass of the collector frees, and during a check the collector's
+    # passes are rarer (gctune). Freed now, memory stays bounded by one batch: left to the
+    # collector, a check against a 30,000-record file peaked at 585 MB instead of 146.
+    gc.collect()
     yield from parsed.records.values()
 
 
