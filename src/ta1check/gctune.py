@@ -23,7 +23,9 @@ def tuned_for_run() -> Iterator[None]:
     Both are restored afterwards.
 
     NOTE: garbage in reference cycles now waits longer for a pass. Records and results hold
-    no cycles; Bio.Entrez's parse tree does, and ``parse_pubmed_xml`` frees it at once."""
+    no cycles; Bio.Entrez's parse tree does. The dump reader frees it after each batch;
+    downloads of 4 batches or more are parsed in other processes, and fewer leave at most 3
+    trees to a later pass."""
     thresholds = gc.get_threshold()
     gc.freeze()
     gc.set_threshold(max(thresholds[0], RUN_THRESHOLD), *thresholds[1:])

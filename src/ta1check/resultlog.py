@@ -28,8 +28,9 @@ _Row = tuple[tuple[Finding, ...], "RecordSummary | None", tuple[FigureVerdict, .
 
 
 class ResultLog(Sequence[Result]):
-    """One result per claim of ``files``, each written once (``put``) in any order; complete
-    when every claim has one. Its ``summary`` is counted as results are written."""
+    """One result per claim of ``files``, each written once (``put``) in any order; reading a
+    claim's result before it was written is an error. Its ``summary`` is counted as results
+    are written."""
 
     def __init__(self, files: Sequence[ClaimsFile]) -> None:
         self.files = tuple(files)
@@ -58,10 +59,6 @@ class ResultLog(Sequence[Result]):
         self._end += len(data)
         self._unflushed = True
         self._tally.add(result)
-
-    @property
-    def complete(self) -> bool:
-        return _UNSET not in self._offsets
 
     @property
     def summary(self) -> Summary:

@@ -26,7 +26,7 @@ from .cache import NotFound
 from .fulltext import FullText
 from .parse import BadResponse, parse_pubmed_xml
 from .record import RECORD_FORMAT, Record
-from .source import Outcome, Progress, Unverified
+from .source import Outcome, Progress, Unverified, merged
 
 log = logging.getLogger(__name__)
 
@@ -256,10 +256,7 @@ class FilesSource:
         return Unverified(pmid, "not in the given PubMed records (not the whole of PubMed)")
 
     def fetch(self, pmids: Collection[int], progress: Progress | None = None) -> dict[int, Outcome]:
-        outcomes: dict[int, Outcome] = {}
-        for part in self.stream(pmids, progress):
-            outcomes.update(part)
-        return outcomes
+        return merged(self.stream(pmids, progress))
 
     def stream(
         self, pmids: Collection[int], progress: Progress | None = None

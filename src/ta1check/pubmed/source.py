@@ -12,7 +12,7 @@ import os
 import signal
 import threading
 import time
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import (
     FIRST_COMPLETED,
     Future,
@@ -70,6 +70,14 @@ class RecordSource(Protocol):
     def fetch_fulltext(self, pmcids: Collection[str]) -> dict[str, FullText | Unverified]: ...
 
 
+def merged(parts: Iterable[Mapping[int, Outcome]]) -> dict[int, Outcome]:
+    """A source's ``fetch``: every part of its ``stream``, in one mapping."""
+    outcomes: dict[int, Outcome] = {}
+    for part in parts:
+        outcomes.update(part)
+    return outcomes
+
+
 def batches(ids: Sequence[K], size: int) -> Iterator[list[K]]:
     for start in range(0, len(ids), size):
         yield list(ids[start : start + size])
@@ -100,10 +108,7 @@ class EntrezSource:
         self.clock = clock
 
     def fetch(self, pmids: Collection[int], progress: Progress | None = None) -> dict[int, Outcome]:
-        outcomes: dict[int, Outcome] = {}
-        for part in self.stream(pmids, progress):
-            outcomes.update(part)
-        return outcomes
+        return merged(self.stream(pmids, progress))
 
     def stream(
         self, pmids: Collection[int], progress: Progress | None = None
