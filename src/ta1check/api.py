@@ -170,7 +170,7 @@ def build_index(paths: Sequence[Path], index: Path) -> list[tuple[Path, int, int
     built = []
     records = RecordIndex(index)
     try:
-        with tuned_for_run():  # 14% faster: Bio.Entrez makes many objects, and few cycles
+        with tuned_for_run():  # 14% faster; the reader frees Bio.Entrez's cycles per batch
             for path in paths:
                 added, deleted = records.add(path)
                 built.append((path, added, deleted))
