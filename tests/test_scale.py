@@ -8,55 +8,17 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from conftest import require_tool, write
+from conftest import write
 from emulator import SHARED_PUBMED, real_records
 
 DATA = Path(__file__).parent / "data"
 
 
 # --- Redis ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def redis_url() -> Iterator[str]:
-    """TA1CHECK_TEST_REDIS (started by .ci/run), else a redis-server started here."""
-    if os.environ.get("TA1CHECK_TEST_REDIS"):
-        yield os.environ["TA1CHECK_TEST_REDIS"]
-        return
-    binary = require_tool("redis-server", "for the shared cache (apt-get install redis-server)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-            break
-        except OSError:
-            time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
-    proc.terminate()
-    proc.wait(timeout=10)
-
-
-@pytest.fixture
-def redis_db(redis_url: str) -> str:
-    from redis import Redis
-
-    Redis.from_url(redis_url).flushdb()
-    return redis_url
 
 
 def claims_for(path: Path, pmids: list[int]) -> Path:

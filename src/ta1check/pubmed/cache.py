@@ -14,20 +14,26 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+from urllib.parse import quote
 
 import orjson
 from requests_cache.backends.sqlite import SQLiteDict
 
+from ..redaction import redact, safe_url
 from .fulltext import FULLTEXT_FORMAT, FullText
 from .record import RECORD_FORMAT, Record
+from .validate import problem
 
 log = logging.getLogger(__name__)
+V = TypeVar("V")
 
 #: Unknown PMIDs are remembered for at most this long: PubMed adds records every day.
 NOT_FOUND_MAX_AGE = timedelta(days=1)
@@ -57,40 +63,125 @@ class Store(Protocol):
     def keys(self) -> Iterator[str]: ...
 
 
-class SQLiteStore:
-    """requests-cache's ``SQLiteDict`` (WAL, busy timeout, serialised writers), read in bulk."""
+class CacheDamaged(sqlite3.DatabaseError):
+    """The cache file is not a sound SQLite database: it is set aside and a new one started."""
 
-    def __init__(self, path: Path) -> None:
-        self.dict = SQLiteDict(
-            str(path), table_name=TABLE, serializer=None, wal=True, busy_timeout=30_000
-        )
-        with self.dict.connection() as con:  # fails now, not mid-run, on a damaged file
-            con.execute(f"SELECT count(*) FROM {TABLE} LIMIT 1").fetchone()
-            (verdict,) = con.execute("PRAGMA quick_check(1)").fetchone()
+
+#: SQLite's primary result codes for a damaged file (``SQLITE_CORRUPT``, ``SQLITE_NOTADB``).
+_CORRUPTION_CODES = frozenset({11, 26})
+
+
+def is_corruption(exc: sqlite3.Error) -> bool:
+    """Whether an SQLite error says the file is damaged, as opposed to a full disk, an I/O
+    error, a read-only file or a lock, which say nothing about the file's contents."""
+    if isinstance(exc, CacheDamaged):
+        return True
+    code = getattr(exc, "sqlite_errorcode", None)  # Python 3.11+
+    if isinstance(code, int):
+        return (code & 0xFF) in _CORRUPTION_CODES
+    text = str(exc).lower()
+    return "malformed" in text or "not a database" in text or "encrypted" in text
+
+
+class _BoundedSQLiteDict(SQLiteDict):
+    """requests-cache's ``SQLiteDict`` with a write lock that gives up.
+
+    NOTE: requests-cache 1.2-1.3's ``_acquire_sqlite_lock`` retries ``BEGIN IMMEDIATE`` forever
+    on any ``OperationalError``: on a full disk, a read-only file or a file-size limit a run
+    spun for over 10 minutes. It also drops a failed commit silently. Here waiting for another
+    writer is SQLite's own ``busy_timeout``; any other failure raises at once, and a failed
+    commit is rolled back and raised, so that the caller can warn.
+    """
+
+    @contextmanager
+    def _acquire_sqlite_lock(self) -> Iterator[None]:
+        with self._lock:
+            with self.connection():
+                pass  # opens the connection if it is not open yet
+            con = self._connection
+            assert con is not None
+            con.execute("BEGIN IMMEDIATE")  # waits at most busy_timeout for another writer
+            self._active_transaction = True
+            try:
+                yield
+                con.commit()
+            except BaseException:
+                with suppress(sqlite3.Error):
+                    con.rollback()
+                raise
+            finally:
+                self._active_transaction = False
+
+
+class SQLiteStore:
+    """requests-cache's ``SQLiteDict`` (WAL, busy timeout, serialised writers), read in bulk.
+
+    ``read_only``: the file is opened for reading only (``mode=ro``), as when the disk it is on
+    is full: the records it holds still serve, and writes fail (each with a warning).
+    """
+
+    def __init__(self, path: Path, *, read_only: bool = False) -> None:
+        self.path = path
+        self.read_only = read_only
+        self.dict: SQLiteDict | None = None
+        self._ro: sqlite3.Connection | None = None
+        self._ro_lock = threading.Lock()
+        if read_only:
+            uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+            self._ro = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
+        else:
+            self.dict = _BoundedSQLiteDict(
+                str(path), table_name=TABLE, serializer=None, wal=True, busy_timeout=30_000
+            )
+        try:
+            with self._reading() as con:  # fails now, not mid-run, on a damaged file
+                con.execute(f"SELECT count(*) FROM {TABLE} LIMIT 1").fetchone()
+                (verdict,) = con.execute("PRAGMA quick_check(1)").fetchone()
+        except sqlite3.Error:
+            self.close()
+            raise
         if verdict != "ok":
-            self.dict.close()  # type: ignore[no-untyped-call]
-            raise sqlite3.DatabaseError(f"integrity check: {verdict}")
+            self.close()
+            raise CacheDamaged(f"integrity check: {verdict}")
+
+    @contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        if self._ro is not None:
+            with self._ro_lock:
+                yield self._ro
+            return
+        assert self.dict is not None
+        with self.dict.connection() as con:
+            yield con
 
     def get_many(self, keys: list[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
-        with self.dict.connection() as con:
+        with self._reading() as con:
             for start in range(0, len(keys), _BULK):
                 chunk = keys[start : start + _BULK]
                 marks = ",".join("?" * len(chunk))
                 rows = con.execute(f"SELECT key, value FROM {TABLE} WHERE key IN ({marks})", chunk)
-                found.update((key, bytes(value)) for key, value in rows)
+                found.update((str(key), bytes(value)) for key, value in rows)
         return found
 
     def put_many(self, items: list[tuple[str, bytes, float]]) -> None:
+        if self.dict is None:
+            raise sqlite3.OperationalError("the cache is open read-only (its disk is full)")
         with self.dict.bulk_commit():
             for key, value, _expires in items:
                 self.dict[key] = value
 
     def close(self) -> None:
-        self.dict.close()  # type: ignore[no-untyped-call]
+        if self.dict is not None:
+            self.dict.close()  # type: ignore[no-untyped-call]
+        if self._ro is not None:
+            self._ro.close()
+            self._ro = None
 
     def keys(self) -> Iterator[str]:
-        return iter(self.dict)
+        with self._reading() as con:
+            rows = con.execute(f"SELECT key FROM {TABLE}").fetchall()
+        return iter(str(k) for (k,) in rows)
 
 
 class RedisStore:
@@ -127,6 +218,68 @@ class RedisStore:
             yield key.decode()[len(self.prefix) :]
 
 
+def decode_entry(pmid: int, body: Any) -> CachedEntry:
+    """A cached record (or not-found answer) for ``pmid``, checked field by field; raises
+    ``ValueError`` for anything else."""
+    if not isinstance(body, dict):
+        raise ValueError(f"the entry is {type(body).__name__}, not a record")
+    if body.get("not_found") is True:
+        if body.get("pmid") != pmid:
+            raise ValueError(f"the not-found entry is for PMID {body.get('pmid')!r}")
+        return NotFound(pmid)
+    record = Record.from_json(body)
+    wrong = problem(record)
+    if wrong is not None:
+        raise ValueError(wrong)
+    if record.pmid != pmid:
+        raise ValueError(f"the entry holds the record of PMID {record.pmid}")
+    return record
+
+
+def decode_fulltext(pmcid: str, body: Any) -> FullText:
+    if not isinstance(body, dict):
+        raise ValueError(f"the entry is {type(body).__name__}, not a full text")
+    text = FullText.from_json(body)
+    wrong = problem(text)
+    if wrong is not None:
+        raise ValueError(wrong)
+    if text.pmcid != pmcid:
+        raise ValueError(f"the entry holds the full text of {text.pmcid}")
+    return text
+
+
+def decode_doi(doi: str, body: Any) -> tuple[int, ...]:
+    if not isinstance(body, dict) or not isinstance(body.get("pmids"), list):
+        raise ValueError("not a DOI entry")
+    if str(body.get("doi", "")).casefold() != doi.casefold():
+        raise ValueError(f"the entry is for DOI {body.get('doi')!r}")
+    pmids = body["pmids"]
+    if not all(isinstance(p, int) and not isinstance(p, bool) and p > 0 for p in pmids):
+        raise ValueError("the entry's PMIDs are not positive integers")
+    return tuple(pmids)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = (str(exc).splitlines() or [""])[0][:160]
+    return f"{type(exc).__name__}: {text}" if not isinstance(exc, ValueError) else text
+
+
+def _warn_damaged(damaged: Mapping[str, str]) -> None:
+    if not damaged:
+        return
+    first, why = next(iter(damaged.items()))
+    more = f" (and {len(damaged) - 1} more)" if len(damaged) > 1 else ""
+    log.warning(
+        "ignored %d cache entr%s that %s not what was asked for; refetching: %s: %s%s",
+        len(damaged),
+        "y" if len(damaged) == 1 else "ies",
+        "is" if len(damaged) == 1 else "are",
+        first,
+        why,
+        more,
+    )
+
+
 def is_redis_url(location: Path | str) -> bool:
     return isinstance(location, str) and location.startswith(("redis://", "rediss://", "unix://"))
 
@@ -140,14 +293,23 @@ class RecordCache:
 
     @classmethod
     def sqlite(cls, directory: Path, *, max_age: timedelta) -> RecordCache:
-        """The SQLite cache in ``directory``. A file that is not a usable database is set
-        aside (renamed, with a warning) and a new one started: a damaged cache costs
-        requests, never a run."""
+        """The SQLite cache in ``directory``. A file that is not a sound database is set aside
+        (renamed, with a warning) and a new one started: a damaged cache costs requests, never
+        a run. A full disk, an I/O error or a read-only file is not damage: the cache is then
+        opened read-only (its records still serve, even offline) or, failing that, the error
+        is raised for the caller to run without a cache."""
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / "records.sqlite"
         try:
             return cls(SQLiteStore(path), max_age=max_age)
-        except sqlite3.DatabaseError as exc:
+        except sqlite3.Error as exc:
+            if not is_corruption(exc):
+                if not path.exists():
+                    raise
+                log.warning(
+                    "cannot write to the cache %s (%s); reading it without writing", path, exc
+                )
+                return cls(SQLiteStore(path, read_only=True), max_age=max_age)
             aside = path.with_name(f"records.sqlite.damaged-{int(time.time())}")
             log.warning("the cache %s is damaged (%s); moved it to %s", path, exc, aside.name)
             for suffix in ("", "-wal", "-shm"):
@@ -159,6 +321,7 @@ class RecordCache:
     @classmethod
     def redis(cls, url: str, *, max_age: timedelta) -> RecordCache:
         """The cache in Redis, shared by every runner that points at the same server."""
+        safe_url(url)  # its password, if any, is redacted from every message from now on
         return cls(RedisStore(url), max_age=max_age)
 
     @classmethod
@@ -180,22 +343,43 @@ class RecordCache:
     def doi_key(doi: str) -> str:
         return f"doi:{doi.casefold()}"
 
-    def _get_json(self, keys: dict[str, Any]) -> dict[Any, dict[str, Any]]:
-        """Fresh, readable entries for ``keys`` (cache key -> caller's id)."""
+    def _get_json(self, keys: dict[str, Any]) -> dict[Any, Any]:
+        """Fresh entries for ``keys`` (cache key -> caller's id), their bodies as stored; an
+        entry that is not an ``{"expires", "body"}`` envelope is left out with a warning."""
         try:
             raw = self.store.get_many(list(keys))
         except Exception as exc:  # an unreadable cache is a miss, never a crash
-            log.warning("could not read the cache (%s); fetching instead", exc)
+            log.warning("could not read the cache (%s); fetching instead", redact(str(exc)))
             return {}
         now = time.time()
-        found: dict[Any, dict[str, Any]] = {}
+        found: dict[Any, Any] = {}
+        damaged: dict[str, str] = {}
         for key, value in raw.items():
             try:
                 entry = orjson.loads(value)
-                if entry["expires"] > now:
+                expires = entry["expires"]
+                if not isinstance(expires, (int, float)) or isinstance(expires, bool):
+                    raise TypeError("expiry is not a number")
+                if expires > now:
                     found[keys[key]] = entry["body"]
-            except (ValueError, KeyError, TypeError):
-                log.debug("cache entry %s is damaged; refetching", key)
+            except (ValueError, KeyError, TypeError) as exc:
+                damaged[key] = f"not a cache entry ({exc})"
+        _warn_damaged(damaged)
+        return found
+
+    def _decoded(
+        self, bodies: Mapping[Any, Any], decode: Callable[[Any, Any], V], kind: str
+    ) -> dict[Any, V]:
+        """Each body decoded and validated by ``decode(id, body)``; an entry that fails is a
+        miss (refetched), with one warning for all of them."""
+        found: dict[Any, V] = {}
+        damaged: dict[str, str] = {}
+        for ident, body in bodies.items():
+            try:
+                found[ident] = decode(ident, body)
+            except Exception as exc:  # anything at all in a cache entry is a miss, not a crash
+                damaged[f"{kind} {ident}"] = _one_line(exc)
+        _warn_damaged(damaged)
         return found
 
     def _put_json(self, entries: Iterable[tuple[str, object, timedelta]]) -> None:
@@ -212,14 +396,12 @@ class RecordCache:
         return self.get_many([pmid]).get(pmid)
 
     def get_many(self, pmids: Iterable[int]) -> dict[int, CachedEntry]:
-        """The fresh cached entries for ``pmids``; absent, expired and damaged ones left out."""
-        found: dict[int, CachedEntry] = {}
-        for pmid, body in self._get_json({self.key(p): p for p in pmids}).items():
-            try:
-                found[pmid] = NotFound(pmid) if body.get("not_found") else Record.from_json(body)
-            except (ValueError, TypeError, KeyError) as exc:
-                log.debug("cache entry for PMID %s is stale or damaged (%s)", pmid, exc)
-        return found
+        """The fresh cached entries for ``pmids``. Absent and expired ones are left out; so are
+        entries that are damaged, of another record format, or hold another PMID's record
+        (they are refetched, with a warning): a claim is only ever checked against the record
+        of its own PMID."""
+        bodies = self._get_json({self.key(p): p for p in pmids})
+        return self._decoded(bodies, decode_entry, "PMID")
 
     def put_many(self, entries: Iterable[CachedEntry]) -> None:
         """Store records and not-found answers in one transaction."""
@@ -233,23 +415,15 @@ class RecordCache:
         )
 
     def get_fulltexts(self, pmcids: Iterable[str]) -> dict[str, FullText]:
-        found: dict[str, FullText] = {}
-        for pmcid, body in self._get_json({self.fulltext_key(p): p for p in pmcids}).items():
-            try:
-                found[pmcid] = FullText.from_json(body)
-            except (ValueError, TypeError, KeyError):
-                continue
-        return found
+        bodies = self._get_json({self.fulltext_key(p): p for p in pmcids})
+        return self._decoded(bodies, decode_fulltext, "PMC id")
 
     def put_fulltexts(self, texts: Iterable[FullText]) -> None:
         self._put_json((self.fulltext_key(t.pmcid), t.to_json(), self.max_age) for t in texts)
 
     def get_dois(self, dois: Iterable[str]) -> dict[str, tuple[int, ...]]:
-        found: dict[str, tuple[int, ...]] = {}
-        for doi, body in self._get_json({self.doi_key(d): d for d in dois}).items():
-            if isinstance(body.get("pmids"), list):
-                found[doi] = tuple(int(p) for p in body["pmids"])
-        return found
+        bodies = self._get_json({self.doi_key(d): d for d in dois})
+        return self._decoded(bodies, decode_doi, "DOI")
 
     def put_dois(self, resolved: Mapping[str, tuple[int, ...]]) -> None:
         self._put_json(

@@ -1,0 +1,162 @@
+"""Faults the first hardening did not cover (issue #15): each case through the CLI, with real
+files, processes and servers. Wrong verdicts, lost files, leaked secrets, unbounded waits."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+import pytest
+
+from conftest import write
+from records import all_records
+from ta1check.pubmed.cache import RecordCache
+
+OBYRNE, GIBBS = 29768149, 36400559
+CLAIMS = f"[[claim]]\npmid = {OBYRNE}\n\n[[claim]]\npmid = {GIBBS}\n"
+
+
+def process(args: list[str], env: dict[str, str], **kwargs: object) -> subprocess.Popen[str]:
+    return subprocess.Popen(  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "ta1check", *args],
+        env={**os.environ, **env},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
+
+
+def citation_of(pmid: int) -> str:
+    """The record's own citation, as an editor would print it."""
+    record = all_records()[pmid]
+    first = record.authors[0].last_name or record.authors[0].collective
+    return f"{first} et al., {record.iso_abbreviation} ({record.year})"
+
+
+# --- a cache entry is trusted only when it is the record asked for -------------------------
+
+
+def _sqlite_entries(cache: Path) -> sqlite3.Connection:
+    return sqlite3.connect(cache / "records.sqlite")
+
+
+def _set_entry(store: str, cache: str, key: str, value: bytes) -> None:
+    if store == "sqlite":
+        with _sqlite_entries(Path(cache)) as db:
+            db.execute("UPDATE ta1check SET value = ? WHERE key = ?", (value, key))
+            assert db.total_changes == 1
+    else:
+        from redis import Redis
+
+        Redis.from_url(cache).set(f"ta1check:{key}", value)
+
+
+def _get_entry(store: str, cache: str, key: str) -> bytes:
+    if store == "sqlite":
+        with _sqlite_entries(Path(cache)) as db:
+            return bytes(
+                db.execute("SELECT value FROM ta1check WHERE key = ?", (key,)).fetchone()[0]
+            )
+    from redis import Redis
+
+    value = Redis.from_url(cache).get(f"ta1check:{key}")
+    assert isinstance(value, bytes)
+    return value
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def store(request, isolated, monkeypatch) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """The cache under test: the SQLite directory, or a Redis URL."""
+    if request.param == "sqlite":
+        return "sqlite", str(isolated)
+    url = request.getfixturevalue("redis_db")
+    monkeypatch.setenv("TA1CHECK_CACHE", url)
+    return "redis", url
+
+
+def _envelope(body: object) -> bytes:
+    return orjson.dumps({"expires": time.time() + 3600, "body": body})
+
+
+def test_a_cached_record_of_another_pmid_is_refetched_not_trusted(
+    run, emulator, tmp_path, store
+) -> None:
+    kind, cache = store
+    both = write(tmp_path / "both.toml", CLAIMS)
+    assert run("check", str(both)).code == 0  # both records now cached
+    # OBYRNE's entry now holds GIBBS's record; the claim cites OBYRNE with GIBBS's metadata.
+    _set_entry(
+        kind, cache, RecordCache.key(OBYRNE), _get_entry(kind, cache, RecordCache.key(GIBBS))
+    )
+    wrong = write(
+        tmp_path / "wrong.toml",
+        f'[[claim]]\npmid = {OBYRNE}\ncitation = "{citation_of(GIBBS)}"\n',
+    )
+    before = len(emulator.efetches)
+    out = run("check", str(wrong), "--format", "json")
+    assert out.code == 1, out.stderr
+    (result,) = json.loads(out.stdout)["results"]
+    assert result["status"] == "error"
+    assert result["record"]["pmid"] == OBYRNE
+    assert {f["code"] for f in result["findings"]} >= {"author-mismatch", "journal-mismatch"}
+    assert f"holds the record of PMID {GIBBS}" in out.stderr
+    assert len(emulator.efetches) == before + 1  # refetched
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        ("a list", ["not", "a", "record"]),
+        ("a string", "record"),
+        ("a null abstract", "null-abstract"),
+        ("authors that are numbers", "numeric-authors"),
+        ("a missing field", "missing-title"),
+        ("another format", "old-format"),
+    ],
+)
+def test_a_damaged_cache_entry_is_a_miss_refetched_with_a_warning(
+    run, emulator, tmp_path, store, name, body
+) -> None:
+    kind, cache = store
+    path = write(
+        tmp_path / "c.toml", f'[[claim]]\npmid = {OBYRNE}\ncitation = "{citation_of(OBYRNE)}"\n'
+    )
+    assert run("check", str(path)).code == 0
+    real = orjson.loads(_get_entry(kind, cache, RecordCache.key(OBYRNE)))["body"]
+    if body == "null-abstract":
+        body = {**real, "abstract": None}
+    elif body == "numeric-authors":
+        body = {**real, "authors": [1, 2, 3]}
+    elif body == "missing-title":
+        body = {k: v for k, v in real.items() if k != "title"}
+    elif body == "old-format":
+        body = {**real, "format": 0}
+    _set_entry(kind, cache, RecordCache.key(OBYRNE), _envelope(body))
+    before = len(emulator.efetches)
+    out = run("check", str(path), "--format", "json")
+    assert out.code == 0, out.stderr
+    assert json.loads(out.stdout)["results"][0]["status"] == "ok"
+    assert len(emulator.efetches) == before + 1, name
+    if body != "old-format" and not (isinstance(body, dict) and body.get("format") == 0):
+        assert "ignored 1 cache entry" in out.stderr
+    assert "Traceback" not in out.stderr
+    # and the refetched record replaced the damaged entry
+    assert orjson.loads(_get_entry(kind, cache, RecordCache.key(OBYRNE)))["body"] == real
+
+
+def test_a_damaged_envelope_is_a_miss(run, emulator, tmp_path, store) -> None:
+    kind, cache = store
+    path = write(tmp_path / "c.toml", f"[[claim]]\npmid = {OBYRNE}\n")
+    assert run("check", str(path)).code == 0
+    for value in (b"[1, 2]", b'{"expires": "soon", "body": {}}', b"\xff\x00", b"null"):
+        _set_entry(kind, cache, RecordCache.key(OBYRNE), value)
+        out = run("check", str(path), "--format", "json")
+        assert out.code == 0, (value, out.stderr)
+        assert json.loads(out.stdout)["results"][0]["status"] == "ok"
