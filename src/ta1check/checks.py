@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from . import names
 from .claims import Claim
 from .figures import FigureStatus, FigureVerdict, Quantity, Section, judge, stated_quantities
 from .findings import Code, Finding, Severity
@@ -121,40 +122,70 @@ def check_year(claim: Claim, record: Record) -> tuple[Finding, ...]:
 
 
 def _author_matches(stated: str, author: Author) -> bool:
-    key = name_key(stated)
-    if not key:
-        return False
-    if author.collective:
-        return key == name_key(author.collective) or fold(stated) in fold(author.collective)
-    return key == name_key(author.last_name)
+    """Whether the printed name ``stated`` is ``author``: surname (or group) and, when both
+    give them, initials."""
+    return names.compare(stated, author).initials
+
+
+def _printed_authors(claim: Claim) -> tuple[str | None, str | None]:
+    """The first and second authors as the claim prints them, initials and all."""
+    if claim.first_author or claim.authors:
+        return claim.stated_first_author, claim.stated_second_author
+    if claim.citation is None:
+        return None, None
+    return claim.citation.first_author_printed, claim.citation.second_author_printed
 
 
 def check_author(claim: Claim, record: Record) -> tuple[Finding, ...]:
-    stated = claim.stated_first_author
+    stated, second = _printed_authors(claim)
     if not stated or not record.authors:
         return ()
     first = record.authors[0]
+    count = len(record.authors)
     findings: list[Finding] = []
-    if not _author_matches(stated, first):
+    verdict = names.compare(stated, first)
+    if not verdict.initials:
         position = next(
             (i for i, a in enumerate(record.authors, 1) if _author_matches(stated, a)), None
         )
-        if position is not None:
-            where = f"{stated} is author {position} of {len(record.authors)}"
-        else:
-            where = f"{stated} is not among the record's {len(record.authors)} authors"
-        findings.append(
-            _finding(
-                Code.AUTHOR_MISMATCH,
-                "first_author",
-                stated,
-                first.display,
-                f"PubMed's first author is {first.display}; {where}",
+        if verdict.surname and position is None:
+            findings.append(
+                _finding(
+                    Code.AUTHOR_MISMATCH,
+                    "first_author",
+                    stated,
+                    first.display,
+                    f"PubMed's first author is {first.display}; the article gives {stated}: "
+                    "the same surname with other initials",
+                    severity=Severity.WARNING,
+                )
             )
-        )
-    second = claim.stated_second_author
+        else:
+            kind = names.kind(stated)
+            if position is not None:
+                kind = "group" if record.authors[position - 1].collective else "person"
+            where = (
+                f"author {position} of {count}"
+                if position is not None
+                else f"not among the record's {count} author{'s' if count > 1 else ''}"
+            )
+            if first.collective and kind == "person":
+                message = (
+                    f"PubMed lists the group {first.display} first; the article names a "
+                    f"person, {stated}, {where}"
+                )
+            elif not first.collective and kind == "group":
+                message = (
+                    f"PubMed's first author is a person, {first.display}; the article names a "
+                    f"group, {stated}, {where}"
+                )
+            else:
+                message = f"PubMed's first author is {first.display}; {stated} is {where}"
+            findings.append(
+                _finding(Code.AUTHOR_MISMATCH, "first_author", stated, first.display, message)
+            )
     if (second and not findings) and (
-        len(record.authors) < 2 or not _author_matches(second, record.authors[1])
+        len(record.authors) < 2 or not names.compare(second, record.authors[1]).surname
     ):
         actual = record.authors[1].display if len(record.authors) > 1 else None
         findings.append(

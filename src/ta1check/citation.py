@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .names import is_group, is_initials, read_name, split_authors
+
 _YEAR_AT_END = re.compile(
     r"""[\s,.;:]*            # separator before the year
         [(\[]?\s*
@@ -14,8 +16,8 @@ _YEAR_AT_END = re.compile(
     re.VERBOSE,
 )
 _ET_AL = re.compile(r"\s*,?\s*\bet\s*al\b\.?", re.IGNORECASE)
-_AND = re.compile(r"\s+(?:and|&)\s+|\s*&\s*", re.IGNORECASE)
-_INITIALS = re.compile(r"(?:\s+(?:[A-Z]\.?-?){1,3}\.?)+$")
+#: A group's name that ends with its acronym: "…, Nutrition and Allergies (NDA)".
+_ENDS_WITH_ACRONYM = re.compile(r"\([^()\s]{2,15}\)\s*$")
 
 
 @dataclass(frozen=True)
@@ -28,14 +30,21 @@ class ParsedCitation:
     year: int | None
     et_al: bool = False
     second_author: str | None = None
+    #: The first and second authors as printed, initials and all ("Chien RN", "SMITH JA",
+    #: "Centers for Disease Control and Prevention (CDC)"); ``first_author`` is the surname.
+    first_author_printed: str | None = None
+    second_author_printed: str | None = None
 
 
 def parse_citation(text: str) -> ParsedCitation:
     """Parse "Surname et al., Journal (Year)" and its common variants.
 
     Handles "et al." or "and"/"&" co-authors, the year in parentheses or bare at the end,
-    initials after the surname ("Chien RN et al."), and periods in abbreviated journals
-    ("N. Engl. J. Med. 2018").
+    initials after the surname ("Chien RN et al.", "da Silva RLCG", "Yucel Ç") or before it
+    ("J.-P. Sartre"), "Surname, Initials" ("Smith, J., Lancet 2001"), upper-case surnames
+    ("GEMIO DEL REY et al."), suffixes ("MacGlashan DW Jr"), groups whose names hold "and" or
+    commas ("Centers for Disease Control and Prevention (CDC)"), and periods in abbreviated
+    journals ("N. Engl. J. Med. 2018").
     """
     raw = text
     text = " ".join(text.split())
@@ -55,33 +64,70 @@ def parse_citation(text: str) -> ParsedCitation:
         authors_part = text[: al.start()]
         journal = text[al.end() :].strip(" ,;:") or None
     elif "," in text:
-        authors_part, _, rest = text.partition(",")
-        journal = rest.strip(" ,;:") or None
+        authors_part, journal = _split_at_journal(text)
     else:
         authors_part, journal = text, None
 
-    first, second = _split_authors(authors_part)
+    names = split_authors(authors_part)
+    first = names[0] if names else None
+    second = names[1] if len(names) > 1 else None
     if journal is not None:
         journal = journal.rstrip(" ,;:") or None
     return ParsedCitation(
         raw=raw,
-        first_author=first,
+        first_author=_surname(first),
         journal=journal,
         year=year,
         et_al=et_al,
-        second_author=second,
+        second_author=_surname(second),
+        first_author_printed=first,
+        second_author_printed=second,
     )
 
 
-def _split_authors(part: str) -> tuple[str | None, str | None]:
-    names = [n.strip(" ,;") for n in _AND.split(part.strip()) if n.strip(" ,;")]
-    if not names:
-        return None, None
-    cleaned = [_surname(n) for n in names]
-    return cleaned[0], (cleaned[1] if len(cleaned) > 1 else None)
+def _top_level_commas(text: str) -> list[int]:
+    depth, found = 0, []
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            found.append(i)
+    return found
 
 
-def _surname(name: str) -> str:
-    """Drop trailing initials: "Chien RN" -> "Chien", "Smith J." -> "Smith"."""
-    stripped = _INITIALS.sub("", name).strip()
-    return stripped or name.strip()
+def _split_at_journal(text: str) -> tuple[str, str | None]:
+    """Where the authors end in "Authors, Journal": at the first comma, unless what follows it
+    is the first author's initials ("Smith, J., Lancet") or the rest of a group's name that
+    ends with its acronym ("EFSA Panel on Dietetic Products, Nutrition and Allergies (NDA),
+    EFSA J")."""
+    commas = _top_level_commas(text)
+    if not commas:
+        return text, None
+    segments = [text[a + 1 : b] for a, b in zip([-1, *commas], [*commas, len(text)], strict=True)]
+    end = 1
+    if end < len(segments) - 1 and _initials_only(segments[end]):
+        end += 1
+    elif is_group(segments[0]):
+        for i in range(len(segments) - 2, 0, -1):
+            if _ENDS_WITH_ACRONYM.search(segments[i]):
+                end = i + 1
+                break
+    authors = ",".join(segments[:end])
+    journal = ",".join(segments[end:]).strip(" ,;:")
+    return authors, journal or None
+
+
+def _initials_only(segment: str) -> bool:
+    """ "J.", "J.-P.", "J. A.": initials with periods (a bare "BMJ" is a journal)."""
+    words = segment.split()
+    return bool(words) and "." in segment and all(is_initials(w) for w in words)
+
+
+def _surname(name: str | None) -> str | None:
+    """A printed name's surname: "Chien RN" -> "Chien", "Smith, J." -> "Smith"; a group's
+    whole name."""
+    if name is None:
+        return None
+    return read_name(name).surname or name.strip()

@@ -1,0 +1,470 @@
+"""People's and groups' names: how a printed author is read, and when it names a PubMed author.
+
+Editors print a person as "Smith", "Smith J", "Smith, J.", "SMITH JA", "J.-P. Sartre", "Douglas
+Haig", "da Silva RLCG", "MacGlashan DW Jr", "Yucel Ç"; a group as "Centers for Disease Control
+and Prevention (CDC)", "CDC", "EFSA FEEDAP Panel", "WHO". A printed name is read into every
+plausible (surname, initials) reading: an upper-case "GEMIO DEL REY" may be a three-word surname
+or "Gemio del" with initials REY, so both are kept and a reading names an author when its
+surname is the author's and its initials, when it has any, agree with the author's.
+
+Everything here is pure: strings in, values out.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from .normalize import fold
+from .pubmed.record import Author
+
+#: Lower-case words that are part of a surname ("van der Berg", "da Silva", "in 't Veld").
+PARTICLES = frozenset(
+    {
+        "van", "von", "vom", "zu", "zum", "zur", "de", "del", "della", "dello", "dei", "degli",
+        "der", "den", "des", "di", "da", "das", "do", "dos", "du", "la", "le", "les", "lo", "ter",
+        "ten", "te", "het", "t", "'t", "in", "op", "af", "av", "al", "el", "bin", "ibn", "ben",
+        "bint", "abu", "y", "e", "st", "ste", "mac", "mc", "o", "d", "l",
+    }
+)  # fmt: skip
+#: Name suffixes that are not part of the surname ("MacGlashan Jr", "Smith III").
+_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv", "2nd", "3rd", "4th", "junior", "senior"})
+#: Words that make a name a group's: an organisation, a committee, a study's investigators.
+GROUP_WORDS = frozenset(
+    {
+        "group", "groups", "panel", "committee", "committees", "subcommittee", "consortium",
+        "consortia", "collaboration", "collaborative", "collaborators", "collaborator",
+        "investigators", "investigator", "society", "societies", "association", "associations",
+        "organization", "organisation", "organizations", "organisations", "network", "networks",
+        "center", "centers", "centre", "centres", "institute", "institutes", "institution",
+        "council", "agency", "authority", "board", "foundation", "commission", "ministry",
+        "department", "program", "programme", "taskforce", "force", "team", "teams", "trial",
+        "trials", "trialists", "study", "studies", "working", "workgroup", "party", "alliance",
+        "federation", "college", "academy", "office", "service", "services", "union",
+        "coalition", "initiative", "project", "registry", "survey", "unit", "conference",
+        "forum", "writing", "members", "steering", "club", "league", "school", "hospital",
+        "hospitals", "university", "laboratory", "laboratories", "company", "inc", "ltd",
+        "corporation", "bureau", "division", "section", "experts", "expert", "partnership",
+        "administration", "executive", "secretariat", "collective", "investigation",
+        "surveillance", "collaborating", "national", "international", "world", "european",
+        "american", "british", "global", "federal", "public", "health", "disease", "diseases",
+        "research", "guideline", "guidelines", "statement", "consensus", "task", "staff",
+        "physicians", "surgeons", "nurses", "pharmacists", "editors", "authors", "participants",
+    }
+)  # fmt: skip
+#: Words of a group's name that say nothing about which group it is.
+_GENERIC_GROUP_WORDS = frozenset(
+    {
+        "group", "groups", "panel", "committee", "study", "studies", "investigators",
+        "collaborators", "collaboration", "consortium", "network", "team", "working", "writing",
+        "members", "trial", "trialists", "society", "association", "organization", "center",
+        "centre", "institute", "council", "national", "international", "research", "on", "task",
+        "force", "party", "steering", "expert", "experts", "unit", "board",
+    }
+)  # fmt: skip
+#: Lower-case words of a name that are never part of a person's name ("Ministry of Health").
+_FUNCTION_WORDS = frozenset(
+    {"of", "for", "on", "the", "and", "to", "with", "at", "by", "an", "a", "from", "or", "und"}
+)
+#: Words dropped when two group names are compared.
+_GROUP_STOPWORDS = frozenset(
+    {"the", "of", "for", "on", "and", "in", "to", "at", "by", "a", "an", "or", "with", "from"}
+)
+_PAREN = re.compile(r"\(([^()]*)\)")
+_AND = re.compile(r"\s+(?:and|&)\s+|\s*&\s*", re.IGNORECASE)
+#: German and Scandinavian transliteration: "Müller" is also printed "Mueller".
+_TRANSLITERATION = str.maketrans(
+    {
+        "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss",
+        "ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa", "æ": "ae", "Æ": "Ae",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One way to read a printed person's name: a surname and the initials given with it.
+
+    ``initials`` is folded to lower-case ASCII letters ("J.-P." -> "jp", "Ç" -> "c"); empty when
+    the printed name gives none. ``given_first`` marks a reading of "Douglas Haig" as given name
+    then surname: it names an author only when the initials agree.
+    """
+
+    surname: str
+    initials: str = ""
+    given_first: bool = False
+
+
+@dataclass(frozen=True)
+class PrintedName:
+    """A printed author name, read."""
+
+    text: str
+    readings: tuple[Reading, ...]
+    is_group: bool
+
+    @property
+    def surname(self) -> str:
+        """The most likely surname (the whole name for a group), as printed."""
+        if self.is_group or not self.readings:
+            return self.text
+        return self.readings[0].surname
+
+
+# --- tokens -------------------------------------------------------------------------------
+
+
+def _letters(token: str) -> str:
+    return token.replace(".", "").replace("-", "").replace("\u2010", "").replace("'", "")
+
+
+def is_initials(token: str) -> bool:
+    """ "J", "JA", "J.", "J.-P.", "RLCG", "Ç", "Ø": one to four upper-case letters, with periods
+    or hyphens between them."""
+    letters = _letters(token)
+    return 1 <= len(letters) <= 4 and all(ch.isalpha() and ch.isupper() for ch in letters)
+
+
+def _initials_key(tokens: list[str]) -> str:
+    return "".join(fold(ch)[:1] for t in tokens for ch in _letters(t) if fold(ch))
+
+
+def _is_suffix(token: str) -> bool:
+    return token.rstrip(".").casefold() in _SUFFIXES
+
+
+def _has_vowel(token: str) -> bool:
+    return any(ch in "aeiouy" for ch in fold(token))
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s,]+", text) if w]
+
+
+def is_group(text: str) -> bool:
+    """Whether a printed author is plainly a group's name: it has a group's word ("Panel",
+    "Consortium", "Centers"), a lower-case word no person's name has ("of", "for", "on") or a
+    number. An all-capital word standing alone ("WHO", "CDC", but also "KIM") could be either,
+    and is not called a group here."""
+    words = _words(_PAREN.sub(" ", text)) or _words(text)
+    content = [w for w in words if not is_initials(w) and not _is_suffix(w)]
+    if not content:
+        return False
+    for w in words:
+        if any(ch.isdigit() for ch in w) and not _is_suffix(w):
+            return True
+        if w.islower() and fold(w) in _FUNCTION_WORDS:
+            return True
+    named = [w for w in content if fold(w) in GROUP_WORDS and w[:1].isupper()]
+    # "Board J" is a person called Board; "Study Group" and "Panel" are groups.
+    return bool(named) and not (len(content) == 1 and len(words) > 1)
+
+
+# --- persons ------------------------------------------------------------------------------
+
+
+def _surname_ok(tokens: list[str]) -> bool:
+    """A surname needs a word that is not a particle."""
+    return any(fold(t) not in PARTICLES for t in tokens)
+
+
+@lru_cache(maxsize=65536)
+def read_name(text: str) -> PrintedName:
+    """Every plausible reading of a printed author name, the most likely first."""
+    text = " ".join(text.split()).strip(" ,;:")
+    if not text:
+        return PrintedName(text, (), False)
+    group = is_group(text)
+    readings: list[Reading] = []
+
+    def add(surname_tokens: list[str], initial_tokens: list[str], given: bool = False) -> None:
+        if surname_tokens and _surname_ok(surname_tokens):
+            reading = Reading(" ".join(surname_tokens), _initials_key(initial_tokens), given)
+            if reading not in readings:
+                readings.append(reading)
+
+    head, comma, tail = text.partition(",")
+    if comma:
+        # "Smith, J.", "Smith, John A", "Smith, Jr., J."
+        rest = [t for t in _words(tail) if not _is_suffix(t)]
+        head_tokens = [t for t in head.split() if not _is_suffix(t)]
+        if rest and len(rest) <= 3 and all(is_initials(t) or t[:1].isupper() for t in rest):
+            add(head_tokens, [t[0] if not is_initials(t) else t for t in rest], True)
+    tokens = [t for t in text.replace(",", " ").split() if t]
+    core = [t for t in tokens if not _is_suffix(t)] or tokens
+    upper = all(not any(ch.islower() for ch in t) for t in core)
+    # "Surname INITIALS": trailing initials. In an all-capital name ("VAN WYK", "GEMIO DEL
+    # REY") a trailing word with a vowel is more likely part of the surname, so that reading
+    # comes first; every reading is kept.
+    trailing = 0
+    while trailing < len(core) - 1 and is_initials(core[-1 - trailing]):
+        trailing += 1
+    cuts = list(range(trailing, -1, -1))
+    if upper:
+        likely = 0
+        while likely < trailing and not (
+            _has_vowel(core[-1 - likely]) and len(_letters(core[-1 - likely])) >= 3
+        ):
+            likely += 1
+        cuts = [likely] + [c for c in cuts if c != likely]
+    # "J.-P. Sartre", "D. Haig": leading initials.
+    leading = 0
+    while leading < len(core) - 1 and is_initials(core[leading]) and not (upper or group):
+        leading += 1
+    if leading and not trailing:
+        add(core[leading:], core[:leading], True)
+    for cut in cuts:
+        add(core[: len(core) - cut], core[len(core) - cut :])
+    if leading and trailing:
+        add(core[leading:], core[:leading], True)
+    if not group and 2 <= len(core) <= 5:
+        # "Douglas Haig", "Ludwig van Beethoven", "Gabriel García Márquez": given names first.
+        for start in range(1, len(core)):
+            given = core[:start]
+            if all(fold(t) in PARTICLES for t in given) or all(map(is_initials, core[start:])):
+                continue
+            if fold(core[start - 1]) in PARTICLES and core[start - 1].islower():
+                continue  # the particle belongs to the surname
+            add(core[start:], [t[0] for t in given if fold(t) not in PARTICLES], True)
+        # "Smith John": surname then a given name.
+        if (
+            not (upper or is_initials(core[-1]) or all(map(is_initials, core[:-1])))
+            and core[-1][:1].isupper()
+        ):
+            add(core[:-1], [core[-1][0]], True)
+    return PrintedName(text, tuple(readings), group)
+
+
+def _variants(name: str) -> set[str]:
+    """A name's letters, folded, and folded after German/Scandinavian transliteration."""
+    keys = {fold(name).replace(" ", ""), fold(name.translate(_TRANSLITERATION)).replace(" ", "")}
+    keys.discard("")
+    return keys
+
+
+@lru_cache(maxsize=65536)
+def surname_keys(surname: str) -> frozenset[str]:
+    """The keys a surname may be compared by: its letters (accents, case, spaces, hyphens and
+    apostrophes ignored), its transliteration ("Büyükdoğan" ~ "Bueyuekdogan"), and the same
+    without leading particles ("van der Berg" ~ "Berg") and a suffix ("MacGlashan Jr")."""
+    words = [w for w in surname.split() if not _is_suffix(w)] or surname.split()
+    keys: set[str] = set()
+    keys |= _variants(" ".join(words))
+    i = 0
+    while i < len(words) - 1 and fold(words[i]) in PARTICLES:
+        i += 1
+        keys |= _variants(" ".join(words[i:]))
+    return frozenset(keys)
+
+
+def _author_surname_keys(last_name: str, fore_name: str) -> frozenset[str]:
+    keys = set(surname_keys(last_name))
+    # PubMed sometimes puts the particle in the fore name: LastName "Berg", ForeName "Anna van
+    # der".
+    fore = fore_name.split()
+    tail: list[str] = []
+    while fore and fore[-1].islower() and fold(fore[-1]) in PARTICLES:
+        tail.insert(0, fore.pop())
+        keys |= surname_keys(" ".join([*tail, last_name]))
+    return frozenset(keys)
+
+
+def _partial_keys(last_name: str) -> frozenset[str]:
+    """Each word of a multi-word surname ("Suarez" or "Acosta" for "Suarez Acosta"), which
+    editors print alone."""
+    words = [w for w in last_name.split() if fold(w) not in PARTICLES and not _is_suffix(w)]
+    if len(words) < 2:
+        return frozenset()
+    return frozenset(k for w in words for k in _variants(w) if len(k) >= 3)
+
+
+def _author_initials(initials: str, fore_name: str) -> str:
+    letters = fold(initials).replace(" ", "")
+    letters += "".join(fold(w)[:1] for w in re.split(r"[\s\-.]+", fore_name) if fold(w))
+    return letters
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How a printed name relates to one PubMed author."""
+
+    surname: bool  # the surname (or the group) is the author's
+    initials: bool  # and the initials, when both sides have them, agree
+
+
+NO = Verdict(False, False)
+
+
+def compare_person(printed: PrintedName, last_name: str, fore_name: str, initials: str) -> Verdict:
+    """Whether ``printed`` names the person ``last_name``, ``fore_name`` (``initials``)."""
+    if not last_name:
+        return NO
+    keys = _author_surname_keys(last_name, fore_name)
+    partial = _partial_keys(last_name)
+    theirs = _author_initials(initials, fore_name)
+    best = NO
+    for reading in printed.readings:
+        mine = surname_keys(reading.surname)
+        if not (mine & keys or (not reading.given_first and mine & partial)):
+            continue
+        agree = not reading.initials or not theirs or reading.initials[0] in theirs
+        if reading.given_first and not (reading.initials and theirs and agree):
+            continue
+        if agree:
+            return Verdict(True, True)
+        best = Verdict(True, False)
+    return best
+
+
+# --- groups -------------------------------------------------------------------------------
+
+
+def _group_token(word: str) -> str:
+    word = word.replace("isation", "ization").replace("centre", "center")
+    word = word.replace("programme", "program")
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+@dataclass(frozen=True)
+class _Group:
+    tokens: tuple[str, ...]  # significant words of the name outside parentheses
+    aliases: frozenset[str]  # parenthesised names and acronyms, as keys
+    acronyms: frozenset[str]  # acronyms written in the name ("EFSA", "FEEDAP")
+    initials: str  # first letters of every word outside parentheses
+
+    @property
+    def key(self) -> str:
+        return "".join(self.tokens)
+
+
+@lru_cache(maxsize=16384)
+def _group(text: str) -> _Group:
+    main = _PAREN.sub(" ", text)
+    words = fold(main).split()
+    tokens = tuple(_group_token(w) for w in words if w not in _GROUP_STOPWORDS)
+    aliases = frozenset(k for k in (fold(a).replace(" ", "") for a in _PAREN.findall(text)) if k)
+    acronyms = {
+        fold(w)
+        for w in re.split(r"[\s,;/()]+", text)
+        if len(_letters(w)) >= 2 and _letters(w).isupper()
+    }
+    acronyms |= {a for a in aliases if " " not in a and len(a) <= 12}
+    return _Group(tokens, aliases, frozenset(acronyms), "".join(w[0] for w in words))
+
+
+def _is_abbreviation(acronym: str, group: _Group) -> bool:
+    """ "CDC" for Centers for Disease Control and Prevention, "WHO", "NICE": the acronym's
+    letters are initials of the name's words, in order, the first word's first."""
+    if len(acronym) < 3 or not group.initials or acronym[0] != group.initials[0]:
+        return False
+    pos = 0
+    for ch in acronym:
+        pos = group.initials.find(ch, pos)
+        if pos < 0:
+            return False
+        pos += 1
+    return True
+
+
+def _acronym_names(short: _Group, full: _Group, full_names: set[str]) -> bool:
+    """Whether ``short`` is, or gives in parentheses, an acronym of ``full``: one it writes
+    itself ("FEEDAP"), or the initials of its words ("CDC")."""
+    candidates = {a for a in short.aliases if a in short.acronyms}
+    if len(short.tokens) <= 1:
+        candidates |= short.acronyms
+    return any(
+        a.isalnum() and (a in full.acronyms or a in full_names or _is_abbreviation(a, full))
+        for a in (c.replace(" ", "") for c in candidates)
+    )
+
+
+def compare_group(printed: str, collective: str) -> bool:
+    """Whether ``printed`` names the group ``collective``.
+
+    Equal names (ignoring "the", "of" and the like, and a parenthesised acronym on either
+    side); an acronym for the name ("CDC", "WHO") or the acronym it gives in parentheses; a
+    shortened name whose every word is in the group's name and says which group it is ("EFSA
+    FEEDAP Panel" for "EFSA Panel on Additives and Products or Substances used in Animal Feed
+    (FEEDAP)").
+    """
+    mine, theirs = _group(printed), _group(collective)
+    if not mine.key and not mine.aliases:
+        return False
+    my_names = {mine.key, *mine.aliases} - {""}
+    their_names = {theirs.key, *theirs.aliases} - {""}
+    if my_names & their_names:
+        return True
+    if _acronym_names(mine, theirs, their_names) or _acronym_names(theirs, mine, my_names):
+        return True
+    their_words = set(theirs.tokens) | theirs.acronyms | theirs.aliases
+    specific = [t for t in mine.tokens if t not in _GENERIC_GROUP_WORDS]
+    if len(mine.tokens) >= 2 and specific and all(t in their_words for t in mine.tokens):
+        return True
+    my_words = set(mine.tokens) | mine.acronyms | mine.aliases
+    their_specific = [t for t in theirs.tokens if t not in _GENERIC_GROUP_WORDS]
+    return (
+        len(theirs.tokens) >= 2
+        and len(their_specific) >= 2
+        and all(t in my_words for t in theirs.tokens)
+    )
+
+
+def compare(printed: str, author: Author) -> Verdict:
+    """Whether the printed name ``printed`` names ``author``, a person or a group."""
+    if author.collective:
+        return Verdict(True, True) if compare_group(printed, author.collective) else NO
+    return compare_person(read_name(printed), author.last_name, author.fore_name, author.initials)
+
+
+def kind(printed: str) -> str | None:
+    """ "group", "person", or None when the printed name could be either ("WHO", "KIM")."""
+    if is_group(printed):
+        return "group"
+    words = _words(printed)
+    if len(words) == 1 and not any(ch.islower() for ch in words[0]):
+        return None
+    return "person"
+
+
+# --- lists of authors ---------------------------------------------------------------------
+
+
+def split_authors(part: str) -> list[str]:
+    """The names in a printed list joined by "and" or "&": "Smith and Jones" is two people,
+    "Centers for Disease Control and Prevention" one group."""
+    part = part.strip(" ,;")
+    if not part:
+        return []
+    pieces = [p.strip(" ,;") for p in _AND.split(part)]
+    pieces = [p for p in pieces if p]
+    if len(pieces) < 2:
+        return pieces
+    if is_group(part.replace("&", " ")) and not all(_person_like(p) for p in pieces):
+        return [part]
+    if any(is_group(p) for p in pieces) and not pieces[-1].casefold().startswith("the "):
+        # "Food and Drug Administration", "Bill and Melinda Gates Foundation"
+        return [part]
+    return pieces
+
+
+def _person_like(text: str) -> bool:
+    """A short name of capitalised words, particles and initials, no group's words."""
+    words = text.replace(",", " ").split()
+    if not words or len(words) > 5 or is_group(text):
+        return False
+    for w in words:
+        f = fold(w)
+        if not f:
+            return False
+        if w.islower() and f not in PARTICLES:
+            return False
+    return True
+
+
+def normalise_spaces(text: str) -> str:
+    """NFC and single spaces: how a name is compared before reading."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
