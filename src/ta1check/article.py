@@ -7,6 +7,7 @@ separators), Markdown and HTML. Everything here is pure: text in, structures out
 
 from __future__ import annotations
 
+import bisect
 import html
 import re
 from collections.abc import Iterable
@@ -30,7 +31,7 @@ class Block:
     breaks: tuple[int, ...] = ()
 
     def line_at(self, offset: int) -> int:
-        return self.line + sum(1 for b in self.breaks if b <= offset)
+        return self.line + bisect.bisect_right(self.breaks, offset)
 
 
 def _joined(start: int, lines: list[str], heading: bool = False) -> Block:
@@ -254,7 +255,9 @@ def split_sentences(text: str) -> list[str]:
     start = 0
     for m in re.finditer(r"[.!?]['\")\]]*\s+(?=[A-Z\"'(\[])", text):
         candidate = text[start : m.end()].strip()
-        if _NO_BREAK.search(text[: m.start() + 1]):
+        # The longest word _NO_BREAK knows ("approx.") and the character before it fit in the
+        # last 12 characters: searching only those keeps the split linear in the text.
+        if _NO_BREAK.search(text[max(0, m.start() - 11) : m.start() + 1]):
             continue
         sentences.append(candidate)
         start = m.end()
@@ -352,8 +355,10 @@ def in_text_citations(sentence: str) -> list[tuple[str, int | None, str]]:
             for part, hit in zip(parts, hits, strict=True):
                 if hit:
                     found.append((hit.group("name"), int(hit.group("year")), part.strip()))
+    starts = [a for a, _ in covered]  # in order, not overlapping: a binary search finds one
     for m in _NARRATIVE.finditer(sentence):
-        if any(a <= m.start() < b for a, b in covered):
+        k = bisect.bisect_right(starts, m.start()) - 1
+        if k >= 0 and m.start() < covered[k][1]:
             continue
         year_text = m.group("year") or m.group("year2")
         found.append((m.group("name"), int(year_text) if year_text else None, m.group(0)))

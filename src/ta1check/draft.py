@@ -122,11 +122,12 @@ def draft(article: Article, dois: DoiResolution | None = None) -> str:
         if resolved_link.reference not in refs:
             refs.append(resolved_link.reference)
     uncited: list[str] = []
+    nearby = _nearby(article, links_by_sentence)
     for index, sentence in enumerate(article.sentences):
         figures = stated_figures(sentence.text)
         if not figures:
             continue
-        refs = links_by_sentence.get(index) or _nearby(index, article, links_by_sentence)
+        refs = links_by_sentence.get(index) or nearby.get(index, [])
         figure = "; ".join(q.text for q in figures)
         if not refs:
             uncited.append(f"line {sentence.line}: {figure} — {sentence.text}")
@@ -156,15 +157,28 @@ def draft(article: Article, dois: DoiResolution | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def _nearby(index: int, article: Article, links: Mapping[int, list[Reference]]) -> list[Reference]:
-    """A figure sentence without a citation of its own takes the next citation in its
-    paragraph (web articles cite at the end of a passage), else the previous one."""
-    paragraph = article.sentences[index].paragraph
-    same = [i for i, s in enumerate(article.sentences) if s.paragraph == paragraph]
-    for i in (j for j in same if j > index):
-        if links.get(i):
-            return links[i]
-    for i in (j for j in reversed(same) if j < index):
-        if links.get(i):
-            return links[i]
-    return []
+def _nearby(article: Article, links: Mapping[int, list[Reference]]) -> dict[int, list[Reference]]:
+    """For each sentence, what a figure in it cites when the sentence has no citation of its
+    own: the next citation in its paragraph (web articles cite at the end of a passage), else
+    the previous one. One pass each way, so an article of many sentences costs no more than
+    linear time."""
+    sentences = article.sentences
+    following: dict[int, list[Reference]] = {}
+    refs: list[Reference] | None = None
+    paragraph = -1
+    for i in range(len(sentences) - 1, -1, -1):
+        if sentences[i].paragraph != paragraph:
+            paragraph, refs = sentences[i].paragraph, None
+        if refs:
+            following[i] = refs
+        refs = links.get(i) or refs
+    nearby: dict[int, list[Reference]] = {}
+    refs, paragraph = None, -1
+    for i, sentence in enumerate(sentences):
+        if sentence.paragraph != paragraph:
+            paragraph, refs = sentence.paragraph, None
+        chosen = following.get(i) or refs
+        if chosen:
+            nearby[i] = chosen
+        refs = links.get(i) or refs
+    return nearby

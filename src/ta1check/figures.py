@@ -3,23 +3,52 @@
 Numbers are compared as values, never as substrings. So "9.4%" is not found in "19.4%", and
 "40.6%" is found in "40·6 %", "40,6%" and "40.6 per cent". A figure stated with fewer decimals
 than the source gives ("41%" for "40.6%") is reported as rounded, which is neither a pass nor a
-miss.
+miss. Each number has a kind (a plain number, a percentage, a P value): "4 patients" is not
+found in "4%".
+
+Every step is linear in the length of the text: each number is judged by a bounded window
+around it, never by rescanning what came before it, and no pattern backtracks over a run that
+another attempt has already scanned.
 """
 
 from __future__ import annotations
 
+import bisect
 import enum
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from functools import lru_cache
 
 # --- Typography ---------------------------------------------------------------------------
 
-_SPACES = "\u00a0\u2009\u202f\u2007\u200a"  # no-break, thin, narrow no-break, figure, hair
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"  # hyphens, dashes, minus signs
+
+def _space_table() -> dict[int, str | None]:
+    """Every Unicode space separator (category Zs: no-break, thin, punctuation, figure, hair,
+    ideographic…) reads as a plain space; invisible format characters (zero-width space, word
+    joiner, soft hyphen, byte-order mark) go."""
+    table: dict[int, str | None] = {}
+    for code in range(0x80, 0x3001):
+        if unicodedata.category(chr(code)) == "Zs":
+            table[code] = " "
+    for code in (0x00AD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF):
+        table[code] = None
+    for ch in "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d":  # hyphens, dashes, minus
+        table[ord(ch)] = "-"
+    return table
+
+
+_TRANSLATE = _space_table()
 _MIDDLE_DOT = "\u00b7\u2027\u22c5"  # Lancet's decimal point, and look-alikes
-_PERCENT_WORDS = re.compile(r"\s*\bper\s?cent\b|\s*\bpercent\b", re.IGNORECASE)
+_SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
+_POWER_OF_TEN = re.compile(r"(?<=10)([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})")
+_PERCENT_WORDS = re.compile(
+    r"\bper\s?cent\b|\bpercent\b|\bpercentage[ -]points?\b",
+    re.IGNORECASE,
+)
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 _UNITS = {
     "zero": 0,
@@ -32,6 +61,8 @@ _UNITS = {
     "seven": 7,
     "eight": 8,
     "nine": 9,
+}
+_TEENS = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
@@ -53,124 +84,296 @@ _TENS = {
     "eighty": 80,
     "ninety": 90,
 }
-_SCALES = {"hundred": 100, "thousand": 1000}
-_NUMBER_WORD = "|".join([*_UNITS, *_TENS, *_SCALES])
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
+_SMALL = {*_UNITS, *_TEENS, *_TENS}  # what may follow "and" in "one hundred and twenty"
+_NUMBER_WORD = "|".join(sorted([*_UNITS, *_TEENS, *_TENS, "hundred", *_SCALES], key=len)[::-1])
 _WORD_NUMBER = re.compile(
-    rf"\b(?:{_NUMBER_WORD})(?:(?:[\s-]+|\s+and\s+)(?:{_NUMBER_WORD}))*\b", re.IGNORECASE
+    rf"\b(?:{_NUMBER_WORD})(?:(?:[ \t-]+|[ \t]+and[ \t]+)(?:{_NUMBER_WORD}))*\b", re.IGNORECASE
 )
 
-# A number: optional sign, digits with optional thousands separators, optional decimals; or a
-# bare decimal such as ".004". Glued to a letter before it ("TLR-9", "CD4") it is a name.
-_NUMBER = re.compile(
-    r"""
-    (?<![\w.])                             # not inside a word or another number
-    (?P<sign>-(?=[.\d]))?
-    (?P<int>\d{1,3}(?:,\d{3})+(?!\d)|\d+)?
-    (?P<frac>\.\d+)?
-    (?P<plus>\+)?
-    (?P<pct>\s?%)?
-    """,
-    re.VERBOSE,
-)
-_IDENTIFIER_BEFORE = re.compile(r"[A-Za-z][-/]?$")
-_CONFIDENCE_LEVEL = re.compile(r"^\s*(?:CI|confidence)", re.IGNORECASE)
 
+def _word_numbers(phrase: str) -> str:
+    """Number words to digits. A phrase may hold several numbers: "thirteen and six" is 13 and
+    6, "between nine and thirteen" 9 and 13, while "one hundred and twenty" is 120: "and"
+    joins only what follows a hundred or a thousand. "one" alone stays a word (a pronoun as
+    often as a number), and so does a scale alone ("million" in "1.17 million")."""
+    words = re.split(r"[ \t-]+", phrase)
+    pieces: list[str] = []  # numbers as digits, and the words between them
+    number: list[str] = []  # the words of the number being read
 
-def _words_to_int(phrase: str) -> int | None:
-    total, current = 0, 0
-    for word in re.split(r"[\s-]+", phrase.lower()):
-        if word == "and" or not word:
+    def close() -> None:
+        if number:
+            pieces.append(_spell(number))
+            number.clear()
+
+    for i, word in enumerate(words):
+        low = word.lower()
+        if low == "and":
+            follows = words[i + 1].lower() if i + 1 < len(words) else ""
+            joins = number and number[-1].lower() in {"hundred", *_SCALES}
+            if joins and follows in _SMALL and _continues(number, follows):
+                continue  # "one hundred and twenty"
+            close()
+            pieces.append("and")
             continue
-        if word in _UNITS:
-            current += _UNITS[word]
-        elif word in _TENS:
-            current += _TENS[word]
-        elif word == "hundred":
-            current = (current or 1) * 100
-        elif word == "thousand":
-            total += (current or 1) * 1000
-            current = 0
+        if number and not _continues(number, low):
+            close()
+        number.append(word)
+    close()
+    return " ".join(pieces)
+
+
+def _continues(number: list[str], word: str) -> bool:
+    """Whether ``word`` goes on the number spelled by ``number`` ("twenty" + "two", "two" +
+    "hundred", "hundred" + "five", "thousand" + "two"), rather than starting another."""
+    if word not in _SMALL and word != "hundred" and word not in _SCALES:
+        return False
+    last = number[-1].lower()
+    # the part after the last scale word: at most "N hundred", then tens and units
+    group = []
+    for w in reversed(number):
+        if w.lower() in _SCALES:
+            break
+        group.append(w.lower())
+    group.reverse()
+    scales = [_SCALES[w.lower()] for w in number if w.lower() in _SCALES]
+    if word in _SCALES:
+        if last in _SCALES and not group:
+            return False
+        return not scales or _SCALES[word] < min(scales)
+    if word == "hundred":
+        return len(group) == 1 and (group[0] in _UNITS or group[0] in _TEENS) and last != "zero"
+    if not group or last == "hundred":
+        return True  # "thousand two", "hundred five", "hundred and twenty"
+    if last in _TENS and word in _UNITS and word != "zero":
+        return "hundred" in group or len(group) == 1
+    return False
+
+
+def _spell(number: list[str]) -> str:
+    words = [w.lower() for w in number]
+    if words == ["one"] or words[0] in _SCALES:
+        return " ".join(number)
+    total, group = 0, 0
+    for w in words:
+        if w in _UNITS:
+            group += _UNITS[w]
+        elif w in _TEENS:
+            group += _TEENS[w]
+        elif w in _TENS:
+            group += _TENS[w]
+        elif w == "hundred":
+            group = (group or 1) * 100
         else:
-            return None
-    return total + current
+            total += (group or 1) * _SCALES[w]
+            group = 0
+    return str(total + group)
 
 
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
-_PERCENT_RANGE_END = re.compile(r"\s*(?:-|to)\s*-?\d[\d.,]*\s?%", re.IGNORECASE)
+# Decimal comma. "40,6" (one or two digits after the comma, or four or more) is 40.6; with
+# exactly three ("1,480") the comma is a thousands separator unless the text shows a decimal:
+# a leading zero ("0,245", "p < 0,001", "rs = -0,188"), or a text that prints decimal commas
+# elsewhere and no comma thousands.
+_COMMA_NUMBER = re.compile(r"(?<![\d,])(\d+),(\d+)(?!\d|,\d)")
+_COMMA_THOUSANDS = re.compile(r"\d,\d{3},\d{3}(?!\d)|(?<![\d,])\d{1,3},\d{3}\.\d")
+
+
+def _decimal_commas(text: str) -> str:
+    evidence = any(
+        len(m.group(2)) != 3 or m.group(1).lstrip("0") == "" for m in _COMMA_NUMBER.finditer(text)
+    )
+    decimal_text = evidence and _COMMA_THOUSANDS.search(text) is None
+
+    def replace(m: re.Match[str]) -> str:
+        whole, frac = m.group(1), m.group(2)
+        if len(frac) != 3 or whole.lstrip("0") == "" or decimal_text or len(whole) > 3:
+            return f"{whole}.{frac}"
+        return m.group(0)
+
+    return _COMMA_NUMBER.sub(replace, text)
+
+
+_DECIMAL_DOT = re.compile(rf"(?<=\d)[{_MIDDLE_DOT}](?=\d)")
+# Thousands groups separated by a space: "11 000" (SI style) becomes "11000" when the groups
+# are exactly three digits.
+_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?!\d)")
 
 
 def normalize_numbers(text: str) -> str:
     """Rewrite the ways numbers are printed into one: ``40·6`` and ``40,6`` to ``40.6``,
-    thin-space thousands to plain digits, "per cent" to "%", dashes to "-", number words
-    ("Ninety-eight") to digits. Markup goes (``10<sup>9</sup>`` reads ``10^9``)."""
+    space-separated thousands (any Unicode space) to plain digits, "per cent" to "%", dashes
+    to "-", number words ("Ninety-eight") to digits. Markup goes (``10<sup>9</sup>`` reads
+    ``10^9``, as does ``10⁹``)."""
     text = text.replace("<sup>", "^")
     text = _TAG.sub("", text)
-    for ch in _SPACES:
-        text = text.replace(ch, " ")
-    for ch in _DASHES:
-        text = text.replace(ch, "-")
-    text = re.sub(rf"(?<=\d)[{_MIDDLE_DOT}](?=\d)", ".", text)
-    # Thousands groups separated by a space: "11 000" (SI style) becomes "11000" when the
-    # groups are exactly three digits.
-    text = re.sub(
-        r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?!\d)",
-        lambda m: m.group(1) + m.group(2).replace(" ", ""),
-        text,
-    )
-    # Decimal comma: "40,6" (one or two digits, or four or more, after the comma) is 40.6;
-    # "1,480" (exactly three) is a thousands separator.
-    text = re.sub(r"(?<![\d,])(\d+),(\d{1,2}|\d{4,})(?!\d|,\d)", r"\1.\2", text)
+    text = text.translate(_TRANSLATE)
+    text = _POWER_OF_TEN.sub(lambda m: "^" + m.group(1).translate(_SUPERSCRIPTS), text)
+    text = _DECIMAL_DOT.sub(".", text)
+    text = _SPACED_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
+    text = _decimal_commas(text)
     text = _PERCENT_WORDS.sub("%", text)
-    text = _WORD_NUMBER.sub(_replace_words, text)
-    return text
-
-
-def _replace_words(match: re.Match[str]) -> str:
-    phrase = match.group(0)
-    if phrase.strip().lower() in {"and", "one"}:  # "one" is too often a pronoun
-        return phrase
-    value = _words_to_int(phrase)
-    return phrase if value is None else str(value)
+    return _WORD_NUMBER.sub(lambda m: _word_numbers(m.group(0)), text)
 
 
 # --- Quantities ---------------------------------------------------------------------------
 
 
+class Kind(enum.Enum):
+    """What a number is. A percentage is only found as a percentage, a P value only as a P
+    value; a plain number (a count, a mean, a ratio, an interval's bound) is found as a plain
+    number or a P value (a figure field may list a P value's digits alone), never as a
+    percentage."""
+
+    NUMBER = "number"
+    PERCENT = "percent"
+    P_VALUE = "p-value"
+
+
 @dataclass(frozen=True)
 class Quantity:
-    """A number as printed: its value, how many decimals it was printed with, and whether it
-    is a percentage."""
+    """A number as printed: its value, how many decimals it was printed with (negative for
+    "1.2 million": to the hundred thousand), its kind and the word after it (its unit)."""
 
     value: Decimal
     decimals: int
-    percent: bool
+    kind: Kind
     text: str
+    #: The kind was read from a neighbour ("32, 41 and 52%"), so a plain number may match it.
+    inferred: bool = False
+    unit: str | None = None
+    #: "1.5 × 10(9)" printed without its power of ten reads 1.5.
+    mantissa: Decimal | None = field(default=None, compare=False)
+
+    @property
+    def percent(self) -> bool:
+        return self.kind is Kind.PERCENT
 
     def __str__(self) -> str:
         return self.text
 
 
+_NUMBER = re.compile(
+    r"""
+    (?<![\w.])                             # not inside a word or another number
+    (?=-?\.?\d)                            # a digit comes
+    (?P<sign>-(?=[.\d]))?
+    (?P<int>\d{1,3}(?:,\d{3})+(?!\d)|\d+)?
+    (?P<frac>\.\d+)?
+    (?:                                    # a power of ten
+        \ ?[×xX*]\ ?10(?:\^\ ?(?P<e1>[-+]?\d{1,3})|\((?P<e2>[-+]?\d{1,3})\))(?![\d.])
+      | [eE](?P<e3>[-+]?\d{1,3})(?![\w.])
+    )?
+    (?P<scale>\ ?(?i:thousand|million|billion)s?\b)?
+    (?P<plus>\+)?
+    (?P<pct>\ ?%)?
+    """,
+    re.VERBOSE,
+)
+_SCALE_EXPONENT = {"thousand": 3, "million": 6, "billion": 9}
+_CONFIDENCE_LEVEL = re.compile(
+    r"[ \t]{0,3}(?:\(|\[)?(?:CI|CrI|UI|PI)\b|[ \t]{0,3}(?:confidence|credible|uncertainty)",
+    re.IGNORECASE,
+)
+# Just before a P value: "P = ", "p<", "P-value of ", "P for trend = ", "Pinteraction < ".
+_P_VALUE_BEFORE = re.compile(
+    r"""(?<![A-Za-z])[Pp]
+        (?:[ -]?(?:values?|for[ ]trend|trend|for[ ]interaction|interaction|for[ ]heterogeneity
+                  |heterogeneity|het|for[ ]difference|difference|diff|adj|adjusted|corr))?
+        [ ]?(?:\([^()]{0,20}\))?[ ]?
+        (?:[<>=≤≥]=?|<[ ]?or[ ]?=|less[ ]than|of|was|is|were|are|,)[ ]?$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+_P_WINDOW = 60
+# Between two numbers of one list or range: "32-52%", "32 to 52%", "32, 41 and 52%".
+_RANGE_GAP = re.compile(r"[ \t]?(?:-|to)[ \t]?-?", re.IGNORECASE)
+_LIST_GAP = re.compile(r"[ \t]?(?:,|and|or|,[ \t]?and|,[ \t]?or)[ \t]?", re.IGNORECASE)
+_GAP_WINDOW = 12
+_UNIT_AFTER = re.compile(r"[ \t]?-?([A-Za-z]{1,24})")
+_MAX_DIGITS = 30  # longer digit strings are identifiers, not figures
+
+
+def _unit(text: str, end: int) -> str | None:
+    m = _UNIT_AFTER.match(text, end)
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    if word in {"and", "or", "to", "vs", "versus", "of", "in", "the", "with", "for", "at"}:
+        return None
+    return word[:-1] if len(word) > 3 and word.endswith("s") else word
+
+
 def extract(text: str, *, skip_confidence_levels: bool = False) -> tuple[Quantity, ...]:
     """Every number in ``text``, after ``normalize_numbers``. With ``skip_confidence_levels``
-    the "95" of "95% CI" is left out: a convention, not a finding."""
+    the "95" of "95% CI" is left out: a convention, not a finding. Linear in ``text``."""
     normalized = normalize_numbers(text)
-    found: list[Quantity] = []
+    found: list[tuple[Quantity, int, int]] = []
     for m in _NUMBER.finditer(normalized):
         if not (m.group("int") or m.group("frac")):
             continue
-        if _IDENTIFIER_BEFORE.search(normalized[: m.start()]):
+        start = m.start()
+        if start and _identifier_before(normalized, start):
             continue  # TLR-9, CD4, COVID-19: a name, not a quantity
         digits = (m.group("int") or "0").replace(",", "") + (m.group("frac") or "")
-        value = Decimal(digits)
-        if m.group("sign") and not _is_range_dash(normalized, m.start()):
-            value = -value
-        # "32 to 52%", "32-52%": the first number of a percentage range is a percentage too.
-        percent = bool(m.group("pct")) or bool(_PERCENT_RANGE_END.match(normalized, m.end()))
-        if skip_confidence_levels and percent and _CONFIDENCE_LEVEL.match(normalized[m.end() :]):
+        if len(digits) > _MAX_DIGITS + 1:
             continue
+        value = Decimal(digits)
+        if m.group("sign") and not _is_range_dash(normalized, start):
+            value = -value
         decimals = len(m.group("frac")) - 1 if m.group("frac") else 0
-        found.append(Quantity(value, decimals, percent, m.group(0).strip()))
-    return tuple(found)
+        exponent = m.group("e1") or m.group("e2") or m.group("e3")
+        power = int(exponent) if exponent else 0
+        if m.group("scale"):
+            power += _SCALE_EXPONENT[m.group("scale").strip().lower().rstrip("s")]
+        mantissa = value if power else None
+        if power:
+            value, decimals = value.scaleb(power), decimals - power
+        kind = Kind.NUMBER
+        if m.group("pct"):
+            kind = Kind.PERCENT
+        elif _P_VALUE_BEFORE.search(normalized, max(0, start - _P_WINDOW), start):
+            kind = Kind.P_VALUE
+        if (
+            skip_confidence_levels
+            and kind is Kind.PERCENT
+            and _CONFIDENCE_LEVEL.match(normalized, m.end())
+        ):
+            continue
+        unit = None if m.group("pct") else _unit(normalized, m.end())
+        quantity = Quantity(value, decimals, kind, m.group(0).strip(), False, unit, mantissa)
+        found.append((quantity, start, m.end()))
+    return tuple(_spread_percentages(normalized, found))
+
+
+def _spread_percentages(text: str, found: list[tuple[Quantity, int, int]]) -> list[Quantity]:
+    """The numbers before a percentage in one range are percentages ("32 to 52%", "32-52%");
+    in one list ("32, 41 and 52%") they are probably percentages. Right to left, one pass."""
+    out: list[Quantity] = [q for q, _, _ in found]
+    for i in range(len(found) - 2, -1, -1):
+        q, _, end = found[i]
+        start_next = found[i + 1][1]
+        nxt = out[i + 1]
+        if q.kind is not Kind.NUMBER or nxt.kind is not Kind.PERCENT:
+            continue
+        if start_next - end > _GAP_WINDOW:
+            continue
+        gap = text[end:start_next]
+        if _RANGE_GAP.fullmatch(gap):
+            out[i] = _with_kind(q, Kind.PERCENT, nxt.inferred)
+        elif _LIST_GAP.fullmatch(gap):
+            out[i] = _with_kind(q, Kind.PERCENT, True)
+    return out
+
+
+def _with_kind(q: Quantity, kind: Kind, inferred: bool) -> Quantity:
+    return Quantity(q.value, q.decimals, kind, q.text, inferred, None, q.mantissa)
+
+
+def _identifier_before(text: str, start: int) -> bool:
+    """A letter right before the number, or a letter and a hyphen or slash: "TLR-9", "CD4"."""
+    before = text[start - 1]
+    if before.isascii() and before.isalpha():
+        return True
+    return before in "-/" and start > 1 and text[start - 2].isascii() and text[start - 2].isalpha()
 
 
 def _is_range_dash(text: str, start: int) -> bool:
@@ -192,32 +395,118 @@ class Match(enum.Enum):
     NOT_FOUND = "not-found"
 
 
-def _rounded(value: Decimal, decimals: int) -> Decimal:
-    return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+def _rounded(value: Decimal, decimals: int) -> Decimal | None:
+    with localcontext() as ctx:
+        ctx.prec = 80
+        try:
+            return value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            return None
+
+
+def compatible(stated: Quantity, candidate: Quantity) -> bool:
+    """Whether ``candidate`` can be the number ``stated`` restates, by their kinds: a
+    percentage only as a percentage, a P value only as a P value, a plain number as anything
+    but a percentage. A kind read from a neighbour ("32 and 52%") is not held against a
+    match."""
+    if stated.kind is Kind.PERCENT:
+        return candidate.kind is Kind.PERCENT or (stated.inferred and candidate.kind is Kind.NUMBER)
+    if stated.kind is Kind.P_VALUE:
+        return candidate.kind is Kind.P_VALUE
+    return candidate.kind is not Kind.PERCENT or candidate.inferred
+
+
+def _rounding_of(stated: Quantity, candidate: Quantity) -> bool:
+    """Whether ``stated`` is ``candidate`` printed with fewer decimals ("41%" for "40.6%",
+    "1.2 million" for "1,170,000"). A whole number with a unit is a rounding only of a value
+    in the same unit: "8 years" does not round "7.7 kg"."""
+    if candidate.decimals <= stated.decimals:
+        return False
+    if stated.unit and candidate.unit and stated.unit != candidate.unit:
+        return False
+    return _rounded(candidate.value, stated.decimals) == stated.value
 
 
 def match(stated: Quantity, candidates: Iterable[Quantity]) -> tuple[Match, Quantity | None]:
-    """Look for ``stated`` among ``candidates``: the same value (a stated percentage only
-    among percentages), else the same value at the stated number of decimals."""
-    pool = [c for c in candidates if c.percent or not stated.percent]
+    """Look for ``stated`` among ``candidates``: the same value, of a compatible kind, else
+    the same value at the stated number of decimals."""
+    pool = [c for c in candidates if compatible(stated, c)]
     for c in pool:
         if c.value == stated.value:
             return Match.FOUND, c
     for c in pool:
-        if c.decimals > stated.decimals and _rounded(c.value, stated.decimals) == stated.value:
+        if c.mantissa is not None and c.mantissa == stated.value and stated.mantissa is None:
+            return Match.FOUND, c
+    for c in pool:
+        if _rounding_of(stated, c):
             return Match.ROUNDED, c
     return Match.NOT_FOUND, None
 
 
+@dataclass(frozen=True, eq=False)
+class Pool:
+    """The numbers of one text, indexed by value, so that looking up many stated numbers
+    costs a dictionary look-up and a binary search each, not a scan of the text."""
+
+    quantities: tuple[Quantity, ...]
+    by_value: dict[Decimal, tuple[Quantity, ...]]
+    ordered: tuple[Quantity, ...]  # by value
+    values: tuple[Decimal, ...]  # the values of ``ordered``
+
+    @classmethod
+    def of(cls, quantities: Sequence[Quantity]) -> Pool:
+        by_value: dict[Decimal, list[Quantity]] = {}
+        for q in quantities:
+            by_value.setdefault(q.value, []).append(q)
+            if q.mantissa is not None:
+                by_value.setdefault(q.mantissa, []).append(q)
+        ordered = tuple(sorted(quantities, key=lambda q: q.value))
+        return cls(
+            tuple(quantities),
+            {v: tuple(qs) for v, qs in by_value.items()},
+            ordered,
+            tuple(q.value for q in ordered),
+        )
+
+    def match(self, stated: Quantity) -> tuple[Match, Quantity | None]:
+        same = [c for c in self.by_value.get(stated.value, ()) if compatible(stated, c)]
+        exact = [c for c in same if c.value == stated.value]
+        if exact:
+            return Match.FOUND, exact[0]
+        if same and stated.mantissa is None:
+            return Match.FOUND, same[0]
+        half = Decimal(5).scaleb(-stated.decimals - 1)
+        lo = bisect.bisect_left(self.values, stated.value - half)
+        hi = bisect.bisect_right(self.values, stated.value + half)
+        for c in self.ordered[lo:hi]:
+            if compatible(stated, c) and _rounding_of(stated, c):
+                return Match.ROUNDED, c
+        return Match.NOT_FOUND, None
+
+    def nearest(self, stated: Quantity, n: int) -> list[Quantity]:
+        """Up to ``n`` numbers of each kind-compatibility nearest in value, nearest first."""
+        i = bisect.bisect_left(self.values, stated.value)
+        near = list(self.ordered[max(0, i - 4 * n) : i + 4 * n])
+        if len(near) < len(self.ordered) and not any(compatible(stated, c) for c in near):
+            near = list(self.ordered)  # rare: scan for a number of the same kind
+        return near
+
+
+@lru_cache(maxsize=64)
+def pool_of(text: str) -> Pool:
+    """The numbers of ``text``, extracted once however many stated numbers are looked up."""
+    return Pool.of(extract(text))
+
+
 def closest(stated: Quantity, candidates: Sequence[Quantity], n: int = 3) -> tuple[str, ...]:
     """The ``n`` numbers nearest in value (same kind first), as printed, for a miss message."""
-    same_kind = [c for c in candidates if c.percent == stated.percent] or list(candidates)
+    same_kind = [c for c in candidates if compatible(stated, c)] or list(candidates)
     ranked = sorted(dict.fromkeys(same_kind), key=lambda c: abs(c.value - stated.value))
     return tuple(dict.fromkeys(c.text for c in ranked))[:n]
 
 
 def find_in(stated: Quantity, text: str) -> tuple[Match, Quantity | None]:
-    return match(stated, extract(text))
+    return pool_of(text).match(stated)
 
 
 # --- Verdicts -----------------------------------------------------------------------------
@@ -271,5 +560,5 @@ def judge(
     if rounded is not None:
         part, found = rounded
         return FigureVerdict(stated.text, FigureStatus.ROUNDED, part.title, found.text)
-    pool = [q for s in [*abstract, *fulltext] for q in extract(s.text)]
-    return FigureVerdict(stated.text, FigureStatus.NOT_FOUND, closest=closest(stated, pool))
+    near = [q for s in [*abstract, *fulltext] for q in pool_of(s.text).nearest(stated, 3)]
+    return FigureVerdict(stated.text, FigureStatus.NOT_FOUND, closest=closest(stated, near))
