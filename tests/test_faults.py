@@ -8,7 +8,10 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import orjson
@@ -160,3 +163,106 @@ def test_a_damaged_envelope_is_a_miss(run, emulator, tmp_path, store) -> None:
         out = run("check", str(path), "--format", "json")
         assert out.code == 0, (value, out.stderr)
         assert json.loads(out.stdout)["results"][0]["status"] == "ok"
+
+
+# --- a figure that could not be looked for is never "not found" ----------------------------
+
+REULER = 2930949  # West J Med 1985, PMC1306303: its abstract states no numbers
+
+
+def _fail_pmc(emulator) -> None:  # type: ignore[no-untyped-def]
+    """Every efetch db=pmc answers 500; db=pubmed is served normally."""
+    emulator.retry_after = "0"
+
+    def fault() -> str | None:
+        return "500" if emulator.efetches[-1].params.get("db") == "pmc" else None
+
+    emulator._next_fault = fault
+
+
+def test_an_unreachable_pmc_full_text_leaves_the_figure_unverified_exit_3(
+    run, emulator, tmp_path
+) -> None:
+    _fail_pmc(emulator)
+    path = write(
+        tmp_path / "c.toml",
+        f'[[claim]]\npmid = {REULER}\ncitation = "Reuler, West J Med (1985)"\n'
+        'figure = "1,227 patients"\n',
+    )
+    out = run("check", str(path), "--format", "json", "--timeout", "10")
+    assert out.code == 3, out.stderr
+    (result,) = json.loads(out.stdout)["results"]
+    assert result["status"] == "unverified"
+    assert result["figures"][0]["verdict"] == "unverifiable"
+    assert "could not be fetched" in result["figures"][0]["where"]
+    (finding,) = result["findings"]
+    assert finding["code"] == "unverified"
+    assert "NCBI answered HTTP 500" in finding["message"]
+    assert "figure-not-found" not in out.stdout
+    # a broken citation still fails the build (1 beats 3), and is still reported
+    wrong = write(
+        tmp_path / "w.toml",
+        f'[[claim]]\npmid = {REULER}\ncitation = "Reuler, West J Med (1989)"\n'
+        'figure = "1,227 patients"\n',
+    )
+    out = run("check", str(wrong), "--format", "json", "--timeout", "10")
+    assert out.code == 1
+    codes = {f["code"] for f in json.loads(out.stdout)["results"][0]["findings"]}
+    assert codes == {"year-mismatch", "unverified"}
+
+
+def test_one_timeout_bounds_records_and_full_texts_together(run, emulator, tmp_path) -> None:
+    # Each answer takes 3.5 s: the records arrive within --timeout 5, the full text cannot.
+    # A full-text fetch that started a deadline of its own would end at about 7 s, verified.
+    emulator.latency = 3.5
+    path = write(tmp_path / "c.toml", f'[[claim]]\npmid = {REULER}\nfigure = "1,227 patients"\n')
+    started = time.monotonic()
+    out = run("check", str(path), "--format", "json", "--timeout", "5")
+    elapsed = time.monotonic() - started
+    assert out.code == 3, out.stderr
+    assert json.loads(out.stdout)["results"][0]["figures"][0]["verdict"] == "unverifiable"
+    assert elapsed < 6.5, elapsed
+
+
+class _Trickle(BaseHTTPRequestHandler):
+    """Announces a 1 MB body and sends it 16 bytes every half second."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/xml")
+        self.send_header("Content-Length", str(1 << 20))
+        self.end_headers()
+        try:
+            for _ in range(200):
+                self.wfile.write(b"<PubmedArticleSe"[:16])
+                self.wfile.flush()
+                time.sleep(0.5)
+        except OSError:
+            pass
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def trickle_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Trickle)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/entrez/eutils/"
+    server.shutdown()
+
+
+def test_a_trickled_body_is_cut_at_the_timeout(run, tmp_path, trickle_url) -> None:
+    path = write(tmp_path / "c.toml", CLAIMS)
+    started = time.monotonic()
+    out = run("check", str(path), "--format", "json", "--timeout", "3", "--eutils-url", trickle_url)
+    elapsed = time.monotonic() - started
+    assert out.code == 3, out.stderr
+    results = json.loads(out.stdout)["results"]
+    assert [r["status"] for r in results] == ["unverified", "unverified"]
+    assert "--timeout elapsed while the answer was still arriving" in (
+        results[0]["findings"][0]["message"]
+    )
+    assert elapsed < 3 + 2, elapsed

@@ -178,5 +178,8 @@ def test_pmc_failure_says_so_and_does_not_hide_the_record_checks(run, emulator, 
     emulator._next_fault = fail_pmc  # type: ignore[method-assign]
     doc = check_json(run, tmp_path, BASE, figure="1,227 patients")
     emulator._next_fault = original  # type: ignore[method-assign]
-    (finding,) = [f for f in doc["results"][0]["findings"] if f["code"] == "figure-not-found"]
-    assert "the PMC full text could not be fetched: NCBI answered HTTP 500" in finding["message"]
+    # The number was not looked for where it may be: unverified (exit 3), never "not found".
+    assert not [f for f in doc["results"][0]["findings"] if f["code"] == "figure-not-found"]
+    (finding,) = [f for f in doc["results"][0]["findings"] if f["code"] == "unverified"]
+    assert "could not be fetched (NCBI answered HTTP 500)" in finding["message"]
+    assert doc["exit"] == 3

@@ -159,7 +159,9 @@ def check_files(
     """Fetch the records of loaded claims files (each PMID once) and check every claim."""
     if settings.records:
         local = FilesSource(settings.records, complete=settings.records_complete)
-        return run_checks(files, local, progress, fulltext=settings.fulltext)
+        # Local records have no PMC full texts: figures are looked for in the abstract only,
+        # as with --no-fulltext, and a miss says the full text was not consulted.
+        return run_checks(files, local, progress, fulltext=False)
     with open_source(settings) as source:
         return run_checks(files, source, progress, fulltext=settings.fulltext)
 

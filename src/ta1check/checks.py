@@ -375,7 +375,19 @@ def check_figures(
     findings: list[Finding] = []
     for quantity in stated_figures(claim):
         verdict = judge(quantity, sections, body)
-        if verdict.status is FigureStatus.NOT_FOUND and not record.has_abstract and not body:
+        if isinstance(fulltext, Unverified) and verdict.status in (
+            FigureStatus.NOT_FOUND,
+            FigureStatus.ROUNDED,
+        ):
+            # Not in the abstract (or only rounded), and the full text, which may hold it, could
+            # not be had: the number was not looked for where it may be. Never "not found".
+            verdict = FigureVerdict(
+                quantity.text,
+                FigureStatus.UNVERIFIABLE,
+                where=f"the PMC full text could not be fetched: {fulltext.cause}",
+                matched=verdict.matched,
+            )
+        elif verdict.status is FigureStatus.NOT_FOUND and not record.has_abstract and not body:
             verdict = FigureVerdict(quantity.text, FigureStatus.UNVERIFIABLE)
         verdicts.append(verdict)
         finding = _figure_finding(verdict, record, fulltext)
@@ -396,6 +408,18 @@ def _figure_finding(
             verdict.matched,
             f"{stated} is rounded: the {verdict.where} says {verdict.matched}",
         )
+    if verdict.status is FigureStatus.UNVERIFIABLE and isinstance(fulltext, Unverified):
+        abstract_says = (
+            f"the abstract has only {verdict.matched}" if verdict.matched else "not in the abstract"
+        )
+        return _finding(
+            Code.UNVERIFIED,
+            "figure",
+            stated,
+            verdict.matched,
+            f"{stated} could not be checked: {abstract_says}, and the PMC full text "
+            f"({record.pmcid}) could not be fetched ({fulltext.cause})",
+        )
     if verdict.status is FigureStatus.UNVERIFIABLE:
         why = (
             f"; the PMC full text could not be fetched ({fulltext.cause})"
@@ -413,8 +437,8 @@ def _figure_finding(
         where = "title or abstract"
         if isinstance(fulltext, FullText) and fulltext.sections:
             where += f", nor in the full text ({record.pmcid})"
-        elif isinstance(fulltext, Unverified):
-            where += f" (the PMC full text could not be fetched: {fulltext.cause})"
+        elif fulltext is None and record.pmcid:
+            where += f" (the PMC full text, {record.pmcid}, was not consulted)"
         has = (
             f"; the nearest numbers there are {', '.join(verdict.closest)}"
             if verdict.closest

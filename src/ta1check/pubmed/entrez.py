@@ -21,6 +21,7 @@ from typing import TypeVar
 from urllib.parse import urlsplit
 
 import requests
+import urllib3
 from pyrate_limiter import InMemoryBucket, Limiter, Rate
 from requests_ratelimiter import LimiterAdapter
 from tenacity import (
@@ -311,12 +312,13 @@ class EntrezClient:
         )
         try:
             response = self.session.post(url, data=params, timeout=timeout, stream=True)
-            content = _read_capped(response, self.config.max_response_bytes)
-        except requests.Timeout:
+            content = _read_capped(response, self.config.max_response_bytes, deadline, self.clock)
+        except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
+            # (the body is read from urllib3 directly: its errors are not requests' here)
             raise _Retryable(f"timed out after {timeout[1]:.0f} s") from None
         except requests.ConnectionError as exc:
             raise _Retryable(f"could not connect to {self._host()}: {_reason(exc)}") from None
-        except requests.RequestException as exc:
+        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise _Retryable(f"request failed: {_reason(exc)}") from None
         status = response.status_code
         if status in _RETRY_STATUSES:
@@ -339,22 +341,63 @@ class EntrezClient:
         return urlsplit(self.config.base_url).netloc or self.config.base_url
 
 
-def _read_capped(response: requests.Response, limit: int) -> bytes:
-    """The body, read in chunks, refused past ``limit`` bytes (a runaway or hostile answer
-    must not exhaust memory)."""
+def _read_capped(
+    response: requests.Response,
+    limit: int,
+    deadline: float,
+    clock: Callable[[], float] = time.monotonic,
+) -> bytes:
+    """The body, read as it arrives, refused past ``limit`` bytes (a runaway or hostile
+    answer must not exhaust memory) or past ``deadline`` (a ``clock()`` value).
+
+    NOTE: the socket's read timeout bounds each wait for a packet, not the whole body: a body
+    trickled 16 bytes every half second never times out, and a 64 KB read waits for all 64 KB.
+    So the body is read with ``read1`` (whatever has arrived, one read from the socket at most),
+    the deadline is checked between reads, and each read's wait is cut to what is left of it.
+    """
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
         response.close()
         raise FetchFailed(f"the response is {int(declared):,} bytes; the limit is {limit:,}")
+    raw = response.raw
+    read1 = getattr(raw, "read1", None)
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_content(chunk_size=1 << 16):
+    pieces = (
+        iter(lambda: read1(1 << 16, decode_content=True), b"")
+        if read1 is not None
+        else response.iter_content(chunk_size=1 << 13)
+    )
+    while True:
+        left = deadline - clock()
+        if left <= 0:
+            response.close()
+            raise FetchFailed(
+                f"the --timeout elapsed while the answer was still arriving ({size:,} bytes read)"
+            )
+        _limit_wait(raw, left)
+        chunk = next(pieces, b"")
+        if not chunk:
+            break
         size += len(chunk)
         if size > limit:
             response.close()
             raise FetchFailed(f"the response exceeds the limit of {limit:,} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _limit_wait(raw: object, seconds: float) -> None:
+    """Cut the socket's read timeout to ``seconds``, where the socket can be reached (urllib3
+    2's ``HTTPResponse.connection.sock``); elsewhere the read timeout given to the request
+    stands."""
+    sock = getattr(getattr(raw, "connection", None), "sock", None)
+    timeout = getattr(sock, "gettimeout", lambda: None)()
+    if sock is not None and (timeout is None or timeout > seconds):
+        try:
+            sock.settimeout(max(seconds, 0.01))
+        except OSError:
+            pass
 
 
 def _reason(exc: BaseException) -> str:

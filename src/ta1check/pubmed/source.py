@@ -106,6 +106,9 @@ class EntrezSource:
         self.offline = offline
         self.refresh = refresh
         self.clock = clock
+        #: ``--timeout`` bounds the whole run's fetching: records, full texts and DOIs share
+        #: one deadline, set when the first request is about to be made.
+        self._deadline: float | None = None
 
     def fetch(self, pmids: Collection[int], progress: Progress | None = None) -> dict[int, Outcome]:
         return merged(self.stream(pmids, progress))
@@ -229,7 +232,9 @@ class EntrezSource:
         if self.offline or client is None:
             yield {i: Unverified(i, "offline, and not in the cache") for i in missing}
             return
-        deadline = self.clock() + client.config.timeout
+        if self._deadline is None:
+            self._deadline = self.clock() + client.config.timeout
+        deadline = self._deadline
         todo = list(batches(missing, batch_size))
         workers = max(1, min(client.config.workers, len(todo)))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="efetch")
