@@ -110,6 +110,21 @@ def check_year(claim: Claim, record: Record) -> tuple[Finding, ...]:
                 severity=Severity.WARNING,
             ),
         )
+    if record.is_book:
+        dates = [f"the book {record.pub_date or record.year}"]
+        if record.contribution_year:
+            dates.append(f"first posted {record.contribution_year}")
+        if record.revised_year:
+            dates.append(f"revised {record.revised_year}")
+        return (
+            _finding(
+                Code.YEAR_MISMATCH,
+                "year",
+                stated,
+                record.revised_year or record.contribution_year or record.year,
+                f"PubMed dates this chapter {', '.join(dates)}; the article says {stated}",
+            ),
+        )
     return (
         _finding(
             Code.YEAR_MISMATCH,
@@ -344,6 +359,56 @@ def check_integrity(claim: Claim, record: Record) -> tuple[Finding, ...]:
     return tuple(findings)
 
 
+#: Publication types of records that are not papers: what they are, the CommentsCorrections
+#: link to the paper they are about, and the severity when a claim takes figures or text from
+#: one and when it only cites it. "Retraction of Publication" is ``retracted``'s.
+_NOT_PAPERS: tuple[tuple[str, str, str, Severity, Severity], ...] = (
+    ("Published Erratum", "a published erratum", "ErratumFor", Severity.ERROR, Severity.WARNING),
+    (
+        "Expression of Concern",
+        "an expression of concern",
+        "ExpressionOfConcernFor",
+        Severity.ERROR,
+        Severity.WARNING,
+    ),
+    ("Comment", "a comment", "CommentOn", Severity.WARNING, Severity.INFO),
+    ("Editorial", "an editorial", "CommentOn", Severity.INFO, Severity.INFO),
+)
+
+
+def check_not_a_paper(claim: Claim, record: Record) -> tuple[Finding, ...]:
+    """The PMID is a notice (erratum, expression of concern), a comment or an editorial.
+
+    A notice is never the source of a finding: a claim that states figures or text from one is
+    an error, and the message names the paper the notice is about; a reference that only cites
+    the notice is a warning (reference lists do cite errata). A comment is a warning when the
+    claim states figures or text (they are most likely the commented paper's), info otherwise;
+    an editorial is info (both are cited in their own right at times).
+    """
+    types = set(record.publication_types)
+    if "Retraction of Publication" in types:
+        return ()
+    states = bool(claim.figure or claim.text)
+    for kind, what, link, as_source, as_reference in _NOT_PAPERS:
+        if kind not in types:
+            continue
+        about = [n for n in record.notices if n.kind == link]
+        target = f" about {_notice_text(about[0])}" if about else ""
+        pmid = about[0].pmid if about else None
+        advice = f"; cite PMID {pmid} if that paper is meant" if pmid else ""
+        return (
+            _finding(
+                Code.NOT_A_PAPER,
+                "pmid",
+                claim.pmid,
+                kind,
+                f"PMID {record.pmid} is {what}{target}, not a paper{advice}",
+                severity=as_source if states else as_reference,
+            ),
+        )
+    return ()
+
+
 def _record_sections(record: Record) -> list[Section]:
     sections = [Section("title", record.title)]
     if record.has_abstract:
@@ -462,6 +527,7 @@ RECORD_CHECKS: tuple[Check, ...] = (
     check_doi,
     check_abstract,
     check_integrity,
+    check_not_a_paper,
 )
 
 _COMPARED: tuple[tuple[str, Callable[[Claim], object], Callable[[str], str]], ...] = (

@@ -89,6 +89,12 @@ class Code(enum.Enum):
     )
     ERRATUM = ("erratum", Severity.INFO, "An erratum was published for the cited paper.")
     UPDATE = ("update", Severity.INFO, "An updated version of the cited paper was published.")
+    NOT_A_PAPER = (
+        "not-a-paper",
+        Severity.ERROR,
+        "The PMID is a notice about another paper (a published erratum, an expression of "
+        "concern), a comment or an editorial, not a paper reporting findings.",
+    )
     CITATION_ORPHAN = (
         "citation-orphan",
         Severity.WARNING,

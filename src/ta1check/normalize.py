@@ -12,30 +12,66 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:.-]*(?:\s[^<>]*)?/?>")
+#: MathML's alternative renderings (TeX source, images): text that is not the title's.
+_MATH_ANNOTATION = re.compile(
+    r"<(?:[A-Za-z]+:)?annotation(?:-xml)?\b[^>]*>.*?</(?:[A-Za-z]+:)?annotation(?:-xml)?>", re.S
+)
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_PARENTHETICAL = re.compile(r"\([^()]*\)")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an) ")
 #: Words that ISO 4 drops from journal titles, and that editors drop too.
 _JOURNAL_STOPWORDS = frozenset({"the", "of", "and", "in", "for", "on", "de", "la", "et", "und"})
-#: Where a title's subtitle starts: "Main title: subtitle", "Main title - subtitle", "Main. Sub".
-_SUBTITLE_BREAK = re.compile(r"\s*(?::|\s[-\u2013\u2014]\s|\.\s|\?\s|;\s)\s*")
+#: Where a title's subtitle starts: "Main title: subtitle", "Main title - subtitle", MEDLINE's
+#: old "Main title--subtitle", "Main title—subtitle", "Main. Sub".
+_SUBTITLE_BREAK = re.compile(r"\s*(?::|\s[-\u2013\u2014]\s|--|\u2014|\.\s|\?\s|!\s|;\s)\s*")
+#: Signs that are not letters: "GeneReviews®" is "GeneReviews", not "GeneReviews r".
+_SIGNS = re.compile("[\u00ae\u2122\u00a9\u2120\u2117]")
+_GREEK_CHAR = "\u0370-\u03ff\u1f00-\u1fff"
+#: A Greek letter standing alone (β-lactam, NF-κB, TNF-α), not inside a Greek word.
+_LONE_GREEK = re.compile(rf"(?<![{_GREEK_CHAR}])[{_GREEK_CHAR}](?![{_GREEK_CHAR}])")
+_GREEK_NAMES = {
+    "\u03b1": "alpha", "\u03b2": "beta", "\u03b3": "gamma", "\u03b4": "delta",
+    "\u03b5": "epsilon", "\u03f5": "epsilon", "\u03b6": "zeta", "\u03b7": "eta",
+    "\u03b8": "theta", "\u03d1": "theta", "\u03b9": "iota", "\u03ba": "kappa",
+    "\u03f0": "kappa", "\u03bb": "lambda", "\u03bc": "mu", "\u03bd": "nu", "\u03be": "xi",
+    "\u03bf": "omicron", "\u03c0": "pi", "\u03d6": "pi", "\u03c1": "rho", "\u03f1": "rho",
+    "\u03c3": "sigma", "\u03c2": "sigma", "\u03c4": "tau", "\u03c5": "upsilon",
+    "\u03c6": "phi", "\u03d5": "phi", "\u03c7": "chi", "\u03c8": "psi", "\u03c9": "omega",
+}  # fmt: skip
 
 
 def strip_markup(text: str) -> str:
-    """Remove inline markup (``<i>``, ``<sup>``…) and decode HTML entities."""
-    return html.unescape(_TAG.sub("", text))
+    """Remove inline markup (``<i>``, ``<sup>``, MathML\u2026) and decode HTML entities."""
+    if "<" in text:
+        text = _TAG.sub("", _MATH_ANNOTATION.sub("", text))
+    return html.unescape(text)
+
+
+def _spell_greek(text: str) -> str:
+    def name(match: re.Match[str]) -> str:
+        letter = match.group()
+        spelled = _GREEK_NAMES.get(letter.lower())
+        return f" {spelled} " if spelled else letter
+
+    return _LONE_GREEK.sub(name, text)
 
 
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Case-, accent-, markup- and punctuation-insensitive form of a text.
 
-    ``"<i>Müller</i> & Co."`` and ``"muller and co"`` fold alike. Words stay separated by
-    one space.
+    ``"<i>M\u00fcller</i> & Co."`` and ``"muller and co"`` fold alike. A Greek letter standing
+    alone is spelled out (``"\u03b2-lactam"`` folds as ``"beta lactam"``); \u00ae, \u2122 and \u00a9
+    are dropped. Words stay separated by one space.
     """
+    return _fold(text, spell_greek=True)
+
+
+def _fold(text: str, *, spell_greek: bool) -> str:
     text = strip_markup(text)
     text = unicodedata.normalize("NFKC", text)
+    if spell_greek:
+        text = _spell_greek(_SIGNS.sub("", text))
     text = anyascii(text).casefold()
     text = text.replace("&", " and ")
     text = text.replace("'", "")
@@ -50,36 +86,52 @@ def name_key(name: str) -> str:
 def title_key(title: str) -> str:
     """A title for comparison: folded, enclosing [translation brackets] and a leading article
     dropped."""
+    return _title_key(title, spell_greek=True)
+
+
+def _title_key(title: str, *, spell_greek: bool) -> str:
     text = strip_markup(title).strip()
     if text.startswith("[") and text.rstrip(".").endswith("]"):
         text = text.rstrip(".")[1:-1]
-    return _LEADING_ARTICLE.sub("", fold(text))
+    return _LEADING_ARTICLE.sub("", _fold(text, spell_greek=spell_greek))
 
 
 def title_variants(title: str) -> frozenset[str]:
     """The keys a correct citation of ``title`` may have: the whole title, and the title cut at
     each subtitle break (editors drop subtitles)."""
+    return _title_variants(title, spell_greek=True)
+
+
+def _title_variants(title: str, *, spell_greek: bool) -> frozenset[str]:
     text = strip_markup(title).strip()
-    keys = {title_key(text)}
+    keys = {_title_key(text, spell_greek=spell_greek)}
     for match in _SUBTITLE_BREAK.finditer(text):
         head = text[: match.start()]
         if len(fold(head)) >= 3:
-            keys.add(title_key(head))
+            keys.add(_title_key(head, spell_greek=spell_greek))
     keys.discard("")
     return frozenset(keys)
 
 
 def titles_match(stated: str, pubmed: str) -> bool:
-    """True when ``stated`` is ``pubmed``'s title up to case, punctuation, markup, a leading
-    article and a dropped subtitle."""
-    stated_key = title_key(stated)
-    return bool(stated_key) and stated_key in title_variants(pubmed)
+    """True when ``stated`` is ``pubmed``'s title up to case, punctuation, spacing, markup, a
+    leading article and a dropped subtitle. A Greek letter may be spelled out ("beta-lactam"
+    for "\u03b2-lactam") or transliterated ("b-lactam"), in either title; "\u00ae" and "\u2122"
+    may be dropped or transliterated ("(R)")."""
+    for spell_greek in (True, False):  # False: as transliterated ("\u00ae" as "(R)")
+        stated_key = _title_key(stated, spell_greek=spell_greek).replace(" ", "")
+        variants = _title_variants(pubmed, spell_greek=spell_greek)
+        if stated_key and stated_key in {v.replace(" ", "") for v in variants}:
+            return True
+    return False
 
 
 def journal_tokens(journal: str) -> tuple[str, ...]:
-    """A journal name as its significant words: parenthetical qualifiers such as
+    """A journal name as its significant words: parenthetical qualifiers, nested or not, such as
     "(Baltimore, Md.)" and ISO 4 stopwords dropped, periods ignored."""
-    text = _PARENTHETICAL.sub(" ", strip_markup(journal))
+    from .journals import drop_parentheticals
+
+    text = drop_parentheticals(strip_markup(journal))
     return tuple(w for w in fold(text).split() if w not in _JOURNAL_STOPWORDS)
 
 
@@ -87,39 +139,16 @@ def journal_matches(stated: str, candidates: tuple[str, ...]) -> bool:
     """True when ``stated`` names the journal given by any of ``candidates`` (full title, ISO
     abbreviation, MedlineTA).
 
-    Equal word sequences match; so does an abbreviation whose every word begins the
-    corresponding word of a candidate ("J Am Geriatr Soc" ~ "Journal of the American Geriatrics
-    Society"). A name with words missing ("Alternative Therapies" for "Alternative therapies in
-    health and medicine") does not.
+    The stated name must be one of them up to case, punctuation, stopwords and NLM's additions
+    (qualifiers, a " : subtitle", a " = parallel title"), or an abbreviation of one built word
+    by word by ISO 4's List of Title Word Abbreviations ("J Am Geriatr Soc" ~ "Journal of the
+    American Geriatrics Society"). Letters in order ("J Pers" for "Journal of pediatrics") do
+    not pass, nor does a name with words missing ("Alternative Therapies" for "Alternative
+    therapies in health and medicine"). See ``ta1check.journals``.
     """
-    words = journal_tokens(stated)
-    if not words:
-        return False
-    for candidate in candidates:
-        full = journal_tokens(candidate)
-        if words == full:
-            return True
-        if len(words) == len(full) and all(
-            f.startswith(w) or _squashed_match(w, f) for w, f in zip(words, full, strict=True)
-        ):
-            return True
-        if "".join(words) == "".join(full):
-            return True
-    return False
+    from .journals import journal_names_match
 
-
-def _squashed_match(word: str, full: str) -> bool:
-    """ISO 4 abbreviations may drop inner letters ("Natl" for "National", "Sci" is a prefix but
-    "Hlth" is not): the abbreviation's letters in order, first letter anchored."""
-    if not word or not full or word[0] != full[0] or len(word) < 2:
-        return False
-    pos = 0
-    for ch in word:
-        pos = full.find(ch, pos)
-        if pos < 0:
-            return False
-        pos += 1
-    return True
+    return journal_names_match(stated, candidates)
 
 
 def doi_key(doi: str) -> str:

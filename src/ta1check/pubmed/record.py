@@ -14,7 +14,7 @@ from typing import Any
 
 #: Bump when the fields or their meaning change: cached records of another version are
 #: ignored (and refetched), never misread.
-RECORD_FORMAT = 3
+RECORD_FORMAT = 4  # 4: MathML reduced to its text; CommentOn notices; chapter dates
 
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
 
@@ -68,6 +68,10 @@ class Record:
     issue: str = ""
     pages: str = ""
     is_book: bool = False
+    #: A book chapter's own dates (GeneReviews): first posted (ContributionDate) and revised
+    #: (DateRevised). Their years are in ``years`` too: both are legitimate years to cite.
+    contribution_year: int | None = None
+    revised_year: int | None = None
 
     @property
     def has_abstract(self) -> bool:
@@ -146,6 +150,24 @@ def _text(value: Any) -> str:
     return ""
 
 
+#: MathML as Bio.Entrez hands it over: ``<math xmlns="…"><mi xmlns="…">T</mi>…</math>``.
+_MATH = re.compile(r"<(?:[A-Za-z]+:)?math\b.*?</(?:[A-Za-z]+:)?math>", re.S)
+_MATH_ANNOTATION = re.compile(
+    r"<(?:[A-Za-z]+:)?annotation(?:-xml)?\b.*?</[^>]*annotation(?:-xml)?>", re.S
+)
+_ANY_TAG = re.compile(r"<[^<>]+>")
+
+
+def _title_text(value: Any) -> str:
+    """A title's text, keeping inline HTML (``<i>``, ``<sup>``…) but reducing MathML to the
+    text it renders (``<math><msub><mi>T</mi><mn>2</mn></msub></math>`` -> ``T2``): the
+    namespaced markup would otherwise fill messages and reports."""
+    text = _text(value)
+    if "math" not in text:
+        return text
+    return _MATH.sub(lambda m: _ANY_TAG.sub("", _MATH_ANNOTATION.sub("", m.group())), text)
+
+
 def _attr(value: Any, name: str) -> str:
     attributes = getattr(value, "attributes", None) or {}
     return str(attributes.get(name, ""))
@@ -207,6 +229,7 @@ NOTICE_KINDS = frozenset(
         "ExpressionOfConcernFor",
         "ErratumIn",
         "ErratumFor",
+        "CommentOn",  # the record is a comment: on what (one or a few papers, unlike CommentIn)
         "UpdateIn",
         "UpdateOf",
         "RepublishedIn",
@@ -270,7 +293,7 @@ def record_from_entrez(article: Mapping[str, Any]) -> Record:
     pagination = art.get("Pagination", {})
     return Record(
         pmid=int(_text(citation["PMID"])),
-        title=_text(art.get("ArticleTitle")) or _text(art.get("VernacularTitle")),
+        title=_title_text(art.get("ArticleTitle")) or _title_text(art.get("VernacularTitle")),
         authors=authors,
         authors_complete=complete,
         journal=_text(journal.get("Title")),
@@ -291,11 +314,20 @@ def record_from_entrez(article: Mapping[str, Any]) -> Record:
     )
 
 
+def _single_year(date: Any) -> int | None:
+    years = _date_years(date) if isinstance(date, Mapping) and date else ()
+    return years[0] if years else None
+
+
 def _book_from_entrez(article: Mapping[str, Any]) -> Record:
     doc = article["BookDocument"]
     book = doc.get("Book", {})
     pub_date = book.get("PubDate", {})
-    years = _date_years(pub_date)
+    book_years = _date_years(pub_date)
+    contributed = _single_year(doc.get("ContributionDate"))
+    revised = _single_year(doc.get("DateRevised"))
+    spanned = [_single_year(book.get(k)) for k in ("BeginningDate", "EndingDate")]
+    years = tuple(sorted({y for y in (*book_years, *spanned, contributed, revised) if y}))
     ids = _ids(article.get("PubmedBookData", {}).get("ArticleIdList"))
     author_list = doc.get("AuthorList") or book.get("AuthorList") or []
     if author_list and isinstance(author_list[0], list):
@@ -303,13 +335,13 @@ def _book_from_entrez(article: Mapping[str, Any]) -> Record:
     authors, complete = _authors(author_list)
     return Record(
         pmid=int(_text(doc["PMID"])),
-        title=_text(doc.get("ArticleTitle")) or _text(book.get("BookTitle")),
+        title=_title_text(doc.get("ArticleTitle")) or _title_text(book.get("BookTitle")),
         authors=authors,
         authors_complete=complete,
-        journal=_text(book.get("BookTitle")),
+        journal=_title_text(book.get("BookTitle")),
         iso_abbreviation="",
         medline_ta="",
-        year=years[0] if years else None,
+        year=book_years[0] if book_years else (years[0] if years else None),
         years=years,
         pub_date=_date_text(pub_date),
         epub_year=None,
@@ -319,4 +351,6 @@ def _book_from_entrez(article: Mapping[str, Any]) -> Record:
         publication_types=tuple(_text(t) for t in doc.get("PublicationType", [])),
         notices=(),
         is_book=True,
+        contribution_year=contributed,
+        revised_year=revised,
     )
