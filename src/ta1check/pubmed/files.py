@@ -14,6 +14,7 @@ import logging
 import re
 import sqlite3
 import tempfile
+import urllib.parse
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ import orjson
 
 from .cache import NotFound
 from .fulltext import FullText
-from .parse import BadResponse, parse_pubmed_xml
+from .parse import BadResponse, UnsafeXML, parse_pubmed_xml, read_prolog
 from .record import RECORD_FORMAT, Record
 from .source import Outcome, Progress, Unverified, merged
 
@@ -35,6 +36,12 @@ SLICE = 1_000
 
 #: Records parsed per Bio.Entrez call: bounded memory, and the DTD is loaded once per batch.
 PARSE_BATCH = 500
+#: ... or fewer, so that one call parses at most this many bytes of XML (a few large records).
+PARSE_BYTES = 8 << 20
+#: The largest record element read. PubMed's largest records (consortium papers with some
+#: 5,000 authors and their affiliations) are a few MB; anything larger is not a record, and
+#: buffering it unbounded is how a 120 KB gzip bomb took 294 MB.
+MAX_ELEMENT = 16 << 20
 _WRAP_HEAD = (
     b'<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, '
     b'1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'
@@ -61,43 +68,78 @@ class Deleted:
 
 
 _START = re.compile(rb"<(PubmedArticle|PubmedBookArticle|DeleteCitation)(?=[\s>])")
-_PMID = re.compile(rb"<PMID[^>]*>\s*(\d+)\s*</PMID>")
+# NOTE: bounded ``[^>]{0,200}``: with ``[^>]*``, a hostile element of "<PMID<PMID…" and no ">"
+# costs quadratic time.
+_PMID = re.compile(rb"<PMID[^>]{0,200}>\s*(\d+)\s*</PMID>")
 _CHUNK = 1 << 20
 
 
 def _elements(stream: IO[bytes], path: Path) -> Iterator[tuple[bytes, bytes]]:
-    """(tag, raw bytes) of each top-level record element, scanning the stream in chunks.
+    """(tag, raw bytes) of each top-level record element, scanning the stream in chunks, in
+    linear time and memory bounded by ``MAX_ELEMENT``.
 
     NOTE: the raw bytes are kept as written (namespaces, MathML, character references);
     re-serialising with ElementTree would rename namespace prefixes, which Bio.Entrez refuses.
-    These elements never nest, so a start tag's matching end tag closes the element.
+    These elements never nest, so a start tag's matching end tag closes the element. The end
+    tag is looked for only in what was not searched yet: searching again from the start tag
+    for every chunk made an unclosed element cost quadratic time (98 s for a 500 MB bomb).
     """
     buffer = b""
     pos = 0  # where the unread part of ``buffer`` starts: no copy per element
+    begin = -1  # where the open element starts, if one is open
+    tag = end_tag = b""
+    search_from = 0  # where the open element's end tag may start
     eof = False
     while True:
-        match = _START.search(buffer, pos)
-        if match is not None:
-            tag = match.group(1)
-            end = buffer.find(b"</" + tag + b">", match.end())
-            if end >= 0:
-                stop = end + len(tag) + 3
-                yield tag, buffer[match.start() : stop]
-                pos = stop
-                continue
-        if eof:
+        if begin < 0:
+            match = _START.search(buffer, pos)
             if match is not None:
+                begin, tag = match.start(), match.group(1)
+                end_tag = b"</" + tag + b">"
+                search_from = match.end()
+        if begin >= 0:
+            end = buffer.find(end_tag, search_from)
+            if end >= 0:
+                pos = end + len(end_tag)
+                yield tag, buffer[begin:pos]
+                begin = -1
+                continue
+            search_from = max(search_from, len(buffer) - len(end_tag) + 1)
+            if len(buffer) - begin > MAX_ELEMENT:
+                raise RecordsError(
+                    f"{path}: a {tag.decode()} element larger than {MAX_ELEMENT >> 20} MiB "
+                    "(PubMed's largest records are a few MB): not a PubMed records file, refused"
+                )
+        if eof:
+            if begin >= 0:
                 raise RecordsError(f"{path}: truncated: a {tag.decode()} is not closed")
             return
         chunk = stream.read(_CHUNK)
         if not chunk:
             eof = True
         # keep only what may still hold (the start of) an element
-        buffer = (
-            buffer[match.start() :] if match is not None else buffer[max(pos, len(buffer) - 64) :]
-        )
+        keep = begin if begin >= 0 else max(pos, len(buffer) - 64)
+        buffer = buffer[keep:] + chunk
+        if begin >= 0:
+            search_from -= keep
+            begin = 0
         pos = 0
-        buffer += chunk
+
+
+_UTF8 = re.compile(r"utf-?8|(us-)?ascii", re.IGNORECASE)
+
+
+def _check_prolog(path: Path) -> None:
+    """Refuse a file whose prolog declares entities or an encoding other than UTF-8, wherever
+    the declaration sits: the records are parsed inside a prolog of ours (UTF-8, PubMed's DTD),
+    so what the file's own prolog declares would otherwise be silently dropped."""
+    with _open(path) as stream:
+        try:
+            prolog = read_prolog(stream.read)
+        except UnsafeXML as exc:
+            raise RecordsError(f"{path}: {exc.cause}") from None
+    if prolog.encoding is not None and not _UTF8.fullmatch(prolog.encoding):
+        raise RecordsError(f"{path}: the XML is in {prolog.encoding}; PubMed files are UTF-8")
 
 
 def iter_file(path: Path, wanted: Collection[int] | None = None) -> Iterator[Record | Deleted]:
@@ -105,18 +147,14 @@ def iter_file(path: Path, wanted: Collection[int] | None = None) -> Iterator[Rec
     file order, parsed in batches of ``PARSE_BATCH``; memory stays bounded whatever the file's
     size. A record not wanted is skipped before it is parsed."""
     try:
-        with _open(path) as stream:
-            head = stream.read(4096)
-            if b"<!ENTITY" in head:
-                raise RecordsError(f"{path}: the XML declares its own entities: refused")
-            if not head.lstrip().startswith(b"<"):
-                raise RecordsError(f"{path}: not XML")
+        _check_prolog(path)
         with _open(path) as stream:
             pending: list[bytes] = []
+            size = 0
             for tag, raw in _elements(stream, path):
                 if tag == b"DeleteCitation":
                     yield from _parse(pending, path)
-                    pending = []
+                    pending, size = [], 0
                     for pmid in _PMID.findall(raw):
                         if wanted is None or int(pmid) in wanted:
                             yield Deleted(int(pmid))
@@ -127,9 +165,10 @@ def iter_file(path: Path, wanted: Collection[int] | None = None) -> Iterator[Rec
                     if first is not None and int(first.group(1)) not in wanted:
                         continue
                 pending.append(raw)
-                if len(pending) >= PARSE_BATCH:
+                size += len(raw)
+                if len(pending) >= PARSE_BATCH or size >= PARSE_BYTES:
                     yield from _parse(pending, path)
-                    pending = []
+                    pending, size = [], 0
             yield from _parse(pending, path)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise RecordsError(f"{path}: {exc}") from None
@@ -150,21 +189,102 @@ def _parse(chunks: list[bytes], path: Path) -> Iterator[Record]:
     yield from parsed.records.values()
 
 
-class RecordIndex:
-    """PMID → record, built once from files (``ta1check index``), in one SQLite file."""
+#: ``PRAGMA application_id`` of an index ("TA1C"): how an index is told from another
+#: application's SQLite file before anything opens it.
+APPLICATION_ID = 0x54413143
+#: ``PRAGMA user_version`` of an index: its layout. Indexes built before the marker (none) are
+#: refused, and must be rebuilt with ``ta1check index``.
+INDEX_FORMAT = 1
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+_REBUILD = "rebuild it with `ta1check index`"
 
-    def __init__(self, path: Path) -> None:
+
+def _check_marker(path: Path) -> bool:
+    """Whether ``path`` is a ta1check index (False: it is empty or absent, a new index).
+    Raises ``RecordsError`` for anything else. Reads the SQLite header only: a file that is
+    not ours is never opened by SQLite, which would create -wal/-shm files beside it."""
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(100)
+    except FileNotFoundError:
+        return False
+    except OSError as exc:
+        raise RecordsError(f"{path}: {exc.strerror or exc}") from None
+    if not header:
+        return False
+    if len(header) < 100 or not header.startswith(_SQLITE_MAGIC):
+        raise RecordsError(f"{path}: not a ta1check index (not an SQLite database); refused")
+    application_id = int.from_bytes(header[68:72], "big")
+    version = int.from_bytes(header[60:64], "big")
+    if application_id != APPLICATION_ID:
+        raise RecordsError(
+            f"{path}: not a ta1check index (another application's SQLite database, or an index "
+            f"built before ta1check marked its indexes: {_REBUILD}); refused, left untouched"
+        )
+    if version != INDEX_FORMAT:
+        raise RecordsError(
+            f"{path}: a ta1check index of format {version}; this ta1check reads format "
+            f"{INDEX_FORMAT}: {_REBUILD}"
+        )
+    return True
+
+
+def _sqlite_error(path: Path, exc: sqlite3.Error) -> RecordsError:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        cause = "the index is locked by another process (an index being built?)"
+    elif isinstance(exc, sqlite3.DatabaseError) and (
+        "malformed" in text or "not a database" in text or "no such" in text
+    ):
+        cause = f"the index is damaged ({text}): {_REBUILD}"
+    else:
+        cause = f"cannot use the index: {text}"
+    return RecordsError(f"{path}: {cause}")
+
+
+def _uri(path: Path, *, read_only: bool = False) -> str:
+    """``path`` as an SQLite URI (any file name; ``mode=ro``: SQLite writes nothing)."""
+    return "file:" + urllib.parse.quote(str(path.resolve())) + ("?mode=ro" if read_only else "")
+
+
+class RecordIndex:
+    """PMID → record, built once from files (``ta1check index``), in one SQLite file marked as
+    ours (``APPLICATION_ID``, ``INDEX_FORMAT``). ``RecordIndex(path)`` builds or extends one
+    (never writing into a file that is not an index of ours); ``RecordIndex.read_only(path)``
+    reads one without changing a byte. Every SQLite error is a ``RecordsError`` naming the
+    file."""
+
+    def __init__(self, path: Path, *, _read_only: bool = False) -> None:
         self.path = path
-        self.db = sqlite3.connect(path)
-        self.db.execute("PRAGMA journal_mode=WAL")
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS records (pmid INTEGER PRIMARY KEY, format INTEGER, "
-            "data TEXT)"
-        )
-        self.db.execute(
-            "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, "
-            "records INTEGER, deleted INTEGER)"
-        )
+        ours = _check_marker(path)
+        try:
+            if _read_only:
+                if not ours:
+                    raise RecordsError(f"{path}: not a ta1check index (empty); refused")
+                self.db = sqlite3.connect(_uri(path, read_only=True), uri=True, timeout=5)
+                self.db.execute("SELECT pmid, format, data FROM records LIMIT 0").fetchall()
+                return
+            # autocommit; explicit transactions: the marker is written with the tables
+            self.db = sqlite3.connect(_uri(path), uri=True, timeout=5, isolation_level=None)
+            if not ours:
+                self.db.execute("BEGIN IMMEDIATE")
+                self.db.execute(
+                    "CREATE TABLE IF NOT EXISTS records (pmid INTEGER PRIMARY KEY, "
+                    "format INTEGER, data TEXT)"
+                )
+                self.db.execute(
+                    "CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, size INTEGER, "
+                    "records INTEGER, deleted INTEGER)"
+                )
+                self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+                self.db.execute(f"PRAGMA user_version = {INDEX_FORMAT}")
+                self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise _sqlite_error(path, exc) from None
+
+    @classmethod
+    def read_only(cls, path: Path) -> RecordIndex:
+        return cls(path, _read_only=True)
 
     def add(
         self,
@@ -172,69 +292,96 @@ class RecordIndex:
         progress: Callable[[int], None] | None = None,
         wanted: Collection[int] | None = None,
     ) -> tuple[int, int]:
-        """Apply one file (only the records of ``wanted`` PMIDs, if given); returns (records,
-        deletions)."""
+        """Apply one file (only the records of ``wanted`` PMIDs, if given), in one
+        transaction; returns (records, deletions)."""
         records = deleted = 0
-        with self.db:
-            for item in iter_file(path, wanted):
-                if isinstance(item, Deleted):
-                    self.db.execute("DELETE FROM records WHERE pmid = ?", (item.pmid,))
-                    deleted += 1
-                else:
-                    self.db.execute(
-                        "INSERT OR REPLACE INTO records VALUES (?, ?, ?)",
-                        (item.pmid, RECORD_FORMAT, orjson.dumps(item.to_json())),
-                    )
-                    records += 1
-                    if progress and records % 1000 == 0:
-                        progress(1000)
-            self.db.execute(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
-                (str(path.resolve()), path.stat().st_size, records, deleted),
-            )
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                for item in iter_file(path, wanted):
+                    if isinstance(item, Deleted):
+                        self.db.execute("DELETE FROM records WHERE pmid = ?", (item.pmid,))
+                        deleted += 1
+                    else:
+                        self.db.execute(
+                            "INSERT OR REPLACE INTO records VALUES (?, ?, ?)",
+                            (item.pmid, RECORD_FORMAT, orjson.dumps(item.to_json())),
+                        )
+                        records += 1
+                        if progress and records % 1000 == 0:
+                            progress(1000)
+                self.db.execute(
+                    "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?)",
+                    (str(path.resolve()), path.stat().st_size, records, deleted),
+                )
+            except BaseException:
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            raise _sqlite_error(self.path, exc) from None
         return records, deleted
 
     def copy_from(self, other: Path, wanted: Sequence[int]) -> None:
-        """Apply another index, as far as ``wanted`` goes: its records replace these."""
-        self.db.execute("ATTACH DATABASE ? AS other", (str(other),))
+        """Apply another index (read-only), as far as ``wanted`` goes: its records replace
+        these."""
+        if not _check_marker(other):
+            raise RecordsError(f"{other}: not a ta1check index (empty); refused")
         try:
-            with self.db:
-                for start in range(0, len(wanted), 900):
-                    chunk = wanted[start : start + 900]
-                    marks = ",".join("?" * len(chunk))
-                    self.db.execute(
-                        "INSERT OR REPLACE INTO records SELECT pmid, format, data FROM "
-                        f"other.records WHERE pmid IN ({marks})",
-                        chunk,
-                    )
+            self.db.execute("ATTACH DATABASE ? AS other", (_uri(other, read_only=True),))
+        except sqlite3.Error as exc:
+            raise _sqlite_error(other, exc) from None
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+            for start in range(0, len(wanted), 900):
+                chunk = wanted[start : start + 900]
+                marks = ",".join("?" * len(chunk))
+                self.db.execute(
+                    "INSERT OR REPLACE INTO records SELECT pmid, format, data FROM "
+                    f"other.records WHERE pmid IN ({marks})",
+                    chunk,
+                )
+            self.db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise _sqlite_error(other, exc) from None
         finally:
             self.db.execute("DETACH DATABASE other")
 
     def get_many(self, pmids: Iterable[int]) -> dict[int, Record]:
         found: dict[int, Record] = {}
         wanted = list(pmids)
-        for start in range(0, len(wanted), 900):
-            chunk = wanted[start : start + 900]
-            marks = ",".join("?" * len(chunk))
-            rows = self.db.execute(
-                f"SELECT pmid, format, data FROM records WHERE pmid IN ({marks})", chunk
-            )
-            for pmid, fmt, data in rows:
-                if fmt == RECORD_FORMAT:
-                    found[pmid] = Record.from_json(orjson.loads(data))
+        try:
+            for start in range(0, len(wanted), 900):
+                chunk = wanted[start : start + 900]
+                marks = ",".join("?" * len(chunk))
+                rows = self.db.execute(
+                    f"SELECT pmid, format, data FROM records WHERE pmid IN ({marks})", chunk
+                ).fetchall()
+                for pmid, fmt, data in rows:
+                    if fmt == RECORD_FORMAT:
+                        found[pmid] = Record.from_json(orjson.loads(data))
+        except sqlite3.Error as exc:
+            raise _sqlite_error(self.path, exc) from None
         return found
 
     def count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM records").fetchone()[0])
+        try:
+            return int(self.db.execute("SELECT count(*) FROM records").fetchone()[0])
+        except sqlite3.Error as exc:
+            raise _sqlite_error(self.path, exc) from None
 
     def close(self) -> None:
         self.db.close()
 
 
 def is_index(path: Path) -> bool:
+    """Whether ``path`` is an SQLite file (then it must be a ta1check index, or is refused)."""
     try:
         with path.open("rb") as handle:
-            return handle.read(16) == b"SQLite format 3\x00"
+            return handle.read(16) == _SQLITE_MAGIC
     except OSError:
         return False
 
@@ -276,7 +423,7 @@ class FilesSource:
         """The index given, if it is all that was given; else a throw-away index of the
         ``wanted`` records of every path, applied in order (one pass over each file)."""
         if len(self.paths) == 1 and is_index(self.paths[0]):
-            index = RecordIndex(self.paths[0])
+            index = RecordIndex.read_only(self.paths[0])
             try:
                 yield index
             finally:
