@@ -73,6 +73,8 @@ _GROUP_STOPWORDS = frozenset(
     {"the", "of", "for", "on", "and", "in", "to", "at", "by", "a", "an", "or", "with", "from"}
 )
 _PAREN = re.compile(r"\(([^()]*)\)")
+#: What PubMed appends to some groups' names: "Epi25 Collaborative. Electronic address: …".
+_EMAIL_NOTE = re.compile(r"[.,;]?\s*(?:Electronic address:|E-?mail:|\S+@\S+).*$", re.IGNORECASE)
 _AND = re.compile(r"\s+(?:and|&)\s+|\s*&\s*", re.IGNORECASE)
 #: German and Scandinavian transliteration: "Müller" is also printed "Mueller".
 _TRANSLITERATION = str.maketrans(
@@ -165,9 +167,11 @@ def is_group(text: str) -> bool:
 # --- persons ------------------------------------------------------------------------------
 
 
-def _surname_ok(tokens: list[str]) -> bool:
-    """A surname needs a word that is not a particle."""
-    return any(fold(t) not in PARTICLES for t in tokens)
+def _only_particles(tokens: list[str]) -> bool:
+    """ "van der", "de": particles without a surname ("Das", "Le" and "Du" alone are surnames)."""
+    return all(fold(t) in PARTICLES for t in tokens) and (
+        len(tokens) > 1 or any(t.islower() for t in tokens)
+    )
 
 
 @lru_cache(maxsize=65536)
@@ -180,7 +184,7 @@ def read_name(text: str) -> PrintedName:
     readings: list[Reading] = []
 
     def add(surname_tokens: list[str], initial_tokens: list[str], given: bool = False) -> None:
-        if surname_tokens and _surname_ok(surname_tokens):
+        if surname_tokens:
             reading = Reading(" ".join(surname_tokens), _initials_key(initial_tokens), given)
             if reading not in readings:
                 readings.append(reading)
@@ -219,7 +223,7 @@ def read_name(text: str) -> PrintedName:
         add(core[: len(core) - cut], core[len(core) - cut :])
     if leading and trailing:
         add(core[leading:], core[:leading], True)
-    if not group and 2 <= len(core) <= 5:
+    if not group and 2 <= len(core) <= 8:
         # "Douglas Haig", "Ludwig van Beethoven", "Gabriel García Márquez": given names first.
         for start in range(1, len(core)):
             given = core[:start]
@@ -227,11 +231,14 @@ def read_name(text: str) -> PrintedName:
                 continue
             if fold(core[start - 1]) in PARTICLES and core[start - 1].islower():
                 continue  # the particle belongs to the surname
-            add(core[start:], [t[0] for t in given if fold(t) not in PARTICLES], True)
+            if not _only_particles(core[start:]):
+                add(core[start:], [t[0] for t in given if fold(t) not in PARTICLES], True)
         # "Smith John": surname then a given name.
+        surname_first = not is_initials(core[-1]) and core[-1][:1].isupper()
         if (
-            not (upper or is_initials(core[-1]) or all(map(is_initials, core[:-1])))
-            and core[-1][:1].isupper()
+            surname_first
+            and (upper or not all(map(is_initials, core[:-1])))
+            and not _only_particles(core[:-1])
         ):
             add(core[:-1], [core[-1][0]], True)
     return PrintedName(text, tuple(readings), group)
@@ -245,29 +252,30 @@ def _variants(name: str) -> set[str]:
 
 
 @lru_cache(maxsize=65536)
-def surname_keys(surname: str) -> frozenset[str]:
+def surname_keys(surname: str, *, particles: bool = True) -> frozenset[str]:
     """The keys a surname may be compared by: its letters (accents, case, spaces, hyphens and
-    apostrophes ignored), its transliteration ("Büyükdoğan" ~ "Bueyuekdogan"), and the same
-    without leading particles ("van der Berg" ~ "Berg") and a suffix ("MacGlashan Jr")."""
+    apostrophes ignored), its transliteration ("Büyükdoğan" ~ "Bueyuekdogan"), without a
+    suffix ("MacGlashan Jr"), and unless ``particles`` is false, without leading particles
+    ("van der Berg" ~ "Berg")."""
     words = [w for w in surname.split() if not _is_suffix(w)] or surname.split()
     keys: set[str] = set()
     keys |= _variants(" ".join(words))
     i = 0
-    while i < len(words) - 1 and fold(words[i]) in PARTICLES:
+    while particles and i < len(words) - 1 and fold(words[i]) in PARTICLES:
         i += 1
         keys |= _variants(" ".join(words[i:]))
     return frozenset(keys)
 
 
-def _author_surname_keys(last_name: str, fore_name: str) -> frozenset[str]:
-    keys = set(surname_keys(last_name))
+def _author_surname_keys(last_name: str, fore_name: str, particles: bool) -> frozenset[str]:
+    keys = set(surname_keys(last_name, particles=particles))
     # PubMed sometimes puts the particle in the fore name: LastName "Berg", ForeName "Anna van
     # der".
     fore = fore_name.split()
     tail: list[str] = []
     while fore and fore[-1].islower() and fold(fore[-1]) in PARTICLES:
         tail.insert(0, fore.pop())
-        keys |= surname_keys(" ".join([*tail, last_name]))
+        keys |= surname_keys(" ".join([*tail, last_name]), particles=particles)
     return frozenset(keys)
 
 
@@ -280,10 +288,9 @@ def _partial_keys(last_name: str) -> frozenset[str]:
     return frozenset(k for w in words for k in _variants(w) if len(k) >= 3)
 
 
-def _author_initials(initials: str, fore_name: str) -> str:
-    letters = fold(initials).replace(" ", "")
-    letters += "".join(fold(w)[:1] for w in re.split(r"[\s\-.]+", fore_name) if fold(w))
-    return letters
+def _first_initials(initials: str, fore_name: str) -> str:
+    """The letters a person's given names may start with: of the initials and the fore name."""
+    return fold(initials)[:1] + fold(fore_name)[:1]
 
 
 @dataclass(frozen=True)
@@ -301,18 +308,21 @@ def compare_person(printed: PrintedName, last_name: str, fore_name: str, initial
     """Whether ``printed`` names the person ``last_name``, ``fore_name`` (``initials``)."""
     if not last_name:
         return NO
-    keys = _author_surname_keys(last_name, fore_name)
+    loose = _author_surname_keys(last_name, fore_name, True)
+    strict = _author_surname_keys(last_name, fore_name, False)
     partial = _partial_keys(last_name)
-    theirs = _author_initials(initials, fore_name)
+    theirs = _first_initials(initials, fore_name)
     best = NO
     for reading in printed.readings:
-        mine = surname_keys(reading.surname)
-        if not (mine & keys or (not reading.given_first and mine & partial)):
+        if reading.given_first:
+            # "Ludwig van Beethoven": the surname as printed, particles and all
+            named = bool(surname_keys(reading.surname, particles=False) & strict)
+        else:
+            mine = surname_keys(reading.surname)
+            named = bool(mine & loose or mine & partial)
+        if not named:
             continue
-        agree = not reading.initials or not theirs or reading.initials[0] in theirs
-        if reading.given_first and not (reading.initials and theirs and agree):
-            continue
-        if agree:
+        if not reading.initials or not theirs or reading.initials[0] in theirs:
             return Verdict(True, True)
         best = Verdict(True, False)
     return best
@@ -343,6 +353,7 @@ class _Group:
 
 @lru_cache(maxsize=16384)
 def _group(text: str) -> _Group:
+    text = _EMAIL_NOTE.sub("", text)
     main = _PAREN.sub(" ", text)
     words = fold(main).split()
     tokens = tuple(_group_token(w) for w in words if w not in _GROUP_STOPWORDS)
@@ -443,12 +454,24 @@ def split_authors(part: str) -> list[str]:
     pieces = [p for p in pieces if p]
     if len(pieces) < 2:
         return pieces
-    if is_group(part.replace("&", " ")) and not all(_person_like(p) for p in pieces):
-        return [part]
-    if any(is_group(p) for p in pieces) and not pieces[-1].casefold().startswith("the "):
-        # "Food and Drug Administration", "Bill and Melinda Gates Foundation"
-        return [part]
-    return pieces
+    if all(_person_like(p) for p in pieces):
+        return pieces
+    if _person_like(pieces[0]) and _names_a_group_after_a_person(pieces[0], pieces[1]):
+        # "Smith J and the ESC Study Group", "Kuruvilla and KEYNOTE-204 investigators"
+        return [pieces[0], " and ".join(pieces[1:])]
+    # "Centers for Disease Control and Prevention", "Food and Drug Administration"
+    return [part]
+
+
+def _names_a_group_after_a_person(person: str, group: str) -> bool:
+    """Whether "PERSON and GROUP" is a person and a group rather than one group's name: the
+    person has initials, or the group starts with "the" or has an acronym ("KEYNOTE-204")."""
+    if any(is_initials(w) for w in person.split()[1:]):
+        return True
+    words = group.split()
+    return words[0].casefold() == "the" or any(
+        not w.startswith("(") and len(_letters(w)) >= 2 and _letters(w).isupper() for w in words
+    )
 
 
 def _person_like(text: str) -> bool:
