@@ -36,12 +36,18 @@ SLICE = 1_000
 
 #: Records parsed per Bio.Entrez call: bounded memory, and the DTD is loaded once per batch.
 PARSE_BATCH = 500
-#: ... or fewer, so that one call parses at most this many bytes of XML (a few large records).
+#: ... or fewer: a batch ends once it holds this many bytes of XML, or this much markup
+#: (``<``; Bio.Entrez's memory follows the elements: some 700 bytes each). 500 real records
+#: of 21 KB hold 220,000.
 PARSE_BYTES = 8 << 20
-#: The largest record element read. PubMed's largest records (consortium papers with some
-#: 5,000 authors and their affiliations) are a few MB; anything larger is not a record, and
-#: buffering it unbounded is how a 120 KB gzip bomb took 294 MB.
+PARSE_MARKUP = 500_000
+#: The largest record element read, and the most markup in one record. PubMed's largest
+#: records (consortium papers with some 5,000 authors and their affiliations) are a few MB
+#: with under 100,000 ``<``; the largest of the test corpus (3,000 real records) has 25,290.
+#: Anything larger is not a record: buffering it unbounded is how a 120 KB gzip bomb took
+#: 294 MB, and parsing 16 MiB of ``<Author/>`` would take gigabytes.
 MAX_ELEMENT = 16 << 20
+MAX_MARKUP = 500_000
 _WRAP_HEAD = (
     b'<?xml version="1.0" ?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD PubMedArticle, '
     b'1st January 2025//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/pubmed_250101.dtd">\n'
@@ -150,11 +156,11 @@ def iter_file(path: Path, wanted: Collection[int] | None = None) -> Iterator[Rec
         _check_prolog(path)
         with _open(path) as stream:
             pending: list[bytes] = []
-            size = 0
+            size = markup = 0
             for tag, raw in _elements(stream, path):
                 if tag == b"DeleteCitation":
                     yield from _parse(pending, path)
-                    pending, size = [], 0
+                    pending, size, markup = [], 0, 0
                     for pmid in _PMID.findall(raw):
                         if wanted is None or int(pmid) in wanted:
                             yield Deleted(int(pmid))
@@ -164,11 +170,20 @@ def iter_file(path: Path, wanted: Collection[int] | None = None) -> Iterator[Rec
                     first = _PMID.search(raw)
                     if first is not None and int(first.group(1)) not in wanted:
                         continue
+                tags = raw.count(b"<")
+                if tags > MAX_MARKUP:
+                    first = _PMID.search(raw)
+                    which = f"PMID {int(first.group(1))}" if first else f"a {tag.decode()}"
+                    raise RecordsError(
+                        f"{path}: {which} holds {tags:,} tags, over the {MAX_MARKUP:,} of any "
+                        "PubMed record: not a PubMed records file, refused"
+                    )
                 pending.append(raw)
                 size += len(raw)
-                if len(pending) >= PARSE_BATCH or size >= PARSE_BYTES:
+                markup += tags
+                if len(pending) >= PARSE_BATCH or size >= PARSE_BYTES or markup >= PARSE_MARKUP:
                     yield from _parse(pending, path)
-                    pending, size = [], 0
+                    pending, size, markup = [], 0, 0
             yield from _parse(pending, path)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise RecordsError(f"{path}: {exc}") from None
