@@ -262,7 +262,206 @@ def test_a_trickled_body_is_cut_at_the_timeout(run, tmp_path, trickle_url) -> No
     assert out.code == 3, out.stderr
     results = json.loads(out.stdout)["results"]
     assert [r["status"] for r in results] == ["unverified", "unverified"]
-    assert "--timeout elapsed while the answer was still arriving" in (
-        results[0]["findings"][0]["message"]
+    assert (
+        "--timeout elapsed while the answer was still arriving"
+        in (results[0]["findings"][0]["message"])
     )
     assert elapsed < 3 + 2, elapsed
+
+
+# --- files that are not ours ------------------------------------------------------------------
+
+
+def test_draft_output_onto_its_own_article_is_refused(run, tmp_path) -> None:
+    article = write(tmp_path / "article.md", "# A\n\nSome text (Chien et al., 1998).\n")
+    before = article.read_bytes()
+    out = run("draft", str(article), "--output", str(article))
+    assert out.code == 2
+    assert "this is the article; refusing to overwrite it" in out.stderr
+    assert article.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("make_args", "message"),
+    [
+        (lambda c, a, r: ["--format", "json", "--output", str(c)], "this is a claims file"),
+        (
+            lambda c, a, r: ["--article", str(a), "--format", "json", "--output", str(a)],
+            "this is the article",
+        ),
+        (
+            lambda c, a, r: [
+                "--format",
+                "json",
+                "--output",
+                str(r),
+                "--format",
+                "junit",
+                "--output",
+                str(r.parent / "." / r.name),
+            ],
+            "given as the output of two reports",
+        ),
+        (lambda c, a, r: ["--format", "json", "--output", str(r.parent)], "is a directory"),
+        (
+            lambda c, a, r: ["--format", "json", "--output", str(r.parent / "no" / "r.json")],
+            "does not exist",
+        ),
+    ],
+    ids=["claims file", "article", "two outputs", "a folder", "no folder"],
+)
+def test_an_output_that_would_overwrite_an_input_is_refused_before_fetching(
+    run, emulator, tmp_path, make_args, message
+) -> None:
+    claims = write(tmp_path / "claims.toml", CLAIMS)
+    article = write(tmp_path / "article.md", "# A\n\nText.\n")
+    report = tmp_path / "r.json"
+    originals = {p: p.read_bytes() for p in (claims, article)}
+    out = run("check", str(claims), *make_args(claims, article, report))
+    assert out.code == 2, out.stderr
+    assert message in out.stderr
+    assert not emulator.efetches  # refused before anything was fetched
+    assert {p: p.read_bytes() for p in originals} == originals
+    assert not report.exists()
+
+
+def test_a_hard_link_to_the_claims_file_is_the_claims_file(run, tmp_path) -> None:
+    claims = write(tmp_path / "claims.toml", CLAIMS)
+    link = tmp_path / "link.json"
+    os.link(claims, link)
+    out = run("check", str(claims), "--format", "json", "--output", str(link))
+    assert out.code == 2
+    assert claims.read_text(encoding="utf-8") == CLAIMS
+
+
+def test_the_config_file_is_not_an_output(run, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    config = write(tmp_path / "pyproject.toml", '[tool.ta1check]\nfail-on = "warning"\n')
+    claims = write(tmp_path / "claims.toml", CLAIMS)
+    out = run("check", str(claims), "--format", "json", "--output", "pyproject.toml")
+    assert out.code == 2
+    assert "this is the config file" in out.stderr
+    assert config.read_text(encoding="utf-8") == '[tool.ta1check]\nfail-on = "warning"\n'
+
+
+def test_reports_appear_whole_or_not_at_all(run, emulator, tmp_path) -> None:
+    claims = write(tmp_path / "claims.toml", CLAIMS)
+    report = write(tmp_path / "r.json", "previous report\n")
+    out = run("check", str(claims), "--format", "json", "--output", str(report))
+    assert out.code == 0
+    assert json.loads(report.read_text(encoding="utf-8"))["summary"]["ok"] == 2
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+    assert oct(report.stat().st_mode & 0o777) == oct(0o666 & ~_umask())
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_ctrl_c_while_a_report_is_written_leaves_the_previous_report(emulator, tmp_path) -> None:
+    claims = write(
+        tmp_path / "claims.toml",
+        "".join(f'[[claim]]\npmid = {OBYRNE}\nid = "c{i}"\n\n' for i in range(60_000)),
+    )
+    report = write(tmp_path / "r.json", "previous report\n")
+    env = {"TA1CHECK_EUTILS_URL": emulator.url, "TA1CHECK_CACHE": str(tmp_path / "cache")}
+    proc = process(["check", str(claims), "--format", "json", "--output", str(report)], env)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline and proc.poll() is None:
+        partial = [p for p in tmp_path.glob("*r.json*") if p.stat().st_size > 200_000]
+        if partial:
+            break
+        time.sleep(0.05)
+    assert proc.poll() is None, "the report was written before it could be interrupted"
+    proc.send_signal(2)  # SIGINT, as Ctrl-C
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert report.read_text(encoding="utf-8") == "previous report\n"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+# --- secrets ------------------------------------------------------------------------------------
+
+SECRET = "0f1e2d3c4b5a69788796a5b4c3d2e1f0aa"
+
+
+def test_an_api_key_quoted_back_by_the_server_is_in_no_report(emulator, tmp_path) -> None:
+    emulator.custom_body = (
+        b'{"error":"API key invalid","api-key":"' + SECRET.encode() + b'","type":"invalid"}'
+    )
+    emulator.always = "custom"
+    emulator.retry_after = "0"
+    claims = write(tmp_path / "claims.toml", CLAIMS)
+    formats = ["json", "junit", "sarif", "github", "markdown"]
+    args = ["check", str(claims), "-vv", "--timeout", "4", "--format", "table"]
+    for name in formats:
+        args += ["--format", name, "--output", str(tmp_path / f"r.{name}")]
+    summary = tmp_path / "summary.md"
+    env = {
+        "TA1CHECK_EUTILS_URL": emulator.url,
+        "TA1CHECK_CACHE": str(tmp_path / "cache"),
+        "NCBI_API_KEY": SECRET,
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    proc = process(args, env)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 3, err
+    assert "JSON instead of XML" in (tmp_path / "r.json").read_text(encoding="utf-8")
+    assert "<redacted>" in (tmp_path / "r.json").read_text(encoding="utf-8")
+    assert SECRET not in out and SECRET not in err
+    for file in tmp_path.rglob("*"):
+        if file.is_file():
+            assert SECRET.encode() not in file.read_bytes(), file
+
+
+def test_a_redis_password_is_never_printed(run, tmp_path, monkeypatch) -> None:
+    url = "redis://:s3cretRedisPassw0rd@127.0.0.1:9/0"
+    monkeypatch.setenv("TA1CHECK_CACHE", url)
+    out = run("config")
+    assert out.code == 0
+    assert "s3cretRedisPassw0rd" not in out.stdout + out.stderr
+    assert "redis://:<redacted>@127.0.0.1:9/0" in out.stdout
+    claims = write(tmp_path / "claims.toml", CLAIMS)
+    out = run("check", str(claims), "--format", "json", "--timeout", "2")
+    assert out.code == 3
+    assert "going on without it" in out.stderr
+    assert "s3cretRedisPassw0rd" not in out.stdout + out.stderr
+
+
+# --- input in other encodings -----------------------------------------------------------------
+
+LATIN1_ARTICLE = (
+    "# Thymosin\n\nLa réponse était durable chez 40,6 % des patients (Chien et al., 1998).\n\n"
+    "## References\n\n1. Chien RN et al. Hepatology 1998. PMID: 9581695\n"
+)
+
+
+def test_a_latin1_article_is_read(run, tmp_path) -> None:
+    article = tmp_path / "article.md"
+    article.write_bytes(LATIN1_ARTICLE.encode("latin-1"))
+    out = run("draft", str(article), "--offline")
+    assert out.code == 0, out.stderr
+    assert "réponse" in out.stdout
+    assert "pmid = 9581695" in out.stdout
+
+
+def test_an_article_of_unknown_encoding_is_refused_before_fetching(run, emulator, tmp_path) -> None:
+    article = tmp_path / "article.md"
+    article.write_bytes(b"# A\n\ntext\n" + bytes(range(128, 256)) * 40 + b"\x00\x01\x02" * 100)
+    claims = write(tmp_path / "claims.toml", CLAIMS)
+    out = run("check", str(claims), "--article", str(article))
+    assert out.code == 2, out.stderr
+    assert f"{article}:4: not valid utf-8 text (byte 0x80)" in out.stderr
+    assert "save it as UTF-8" in out.stderr
+    assert "Traceback" not in out.stderr
+    assert not emulator.efetches
+
+
+def test_a_claims_file_with_a_byte_order_mark_loads(run, emulator, tmp_path) -> None:
+    claims = tmp_path / "claims.toml"
+    claims.write_bytes(b"\xef\xbb\xbf" + CLAIMS.encode())
+    out = run("check", str(claims), "--format", "json")
+    assert out.code == 0, out.stderr
+    assert json.loads(out.stdout)["results"][0]["line"] == 1

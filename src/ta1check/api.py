@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from platformdirs import user_cache_dir
 from redis.exceptions import RedisError
 
-from .article import read_article
+from .article import Article, read_article
 from .claims import ClaimsFile, load_claims
 from .crosscheck import with_article
 from .draft import draft
@@ -36,6 +36,7 @@ from .pubmed.entrez import (
 )
 from .pubmed.files import FilesSource, RecordIndex
 from .pubmed.source import EntrezSource, Outcome, Progress, Unverified
+from .redaction import redact, safe_url
 from .results import CheckRun
 from .runner import run_checks
 
@@ -120,7 +121,9 @@ def open_source(settings: Settings) -> Iterator[EntrezSource]:
             cache = RecordCache.open(settings.cache_dir, max_age=settings.max_age)
         except (OSError, sqlite3.Error, RedisError) as exc:
             log.warning(
-                "cannot use the cache in %s (%s); going on without it", settings.cache_dir, exc
+                "cannot use the cache in %s (%s); going on without it",
+                safe_url(str(settings.cache_dir)),
+                redact(str(exc)),
             )
     client = None
     session = None
@@ -204,9 +207,15 @@ def draft_claims(path: Path, settings: Settings) -> tuple[str, list[str]]:
     return draft(article, resolved), failed
 
 
-def check_with_article(run: CheckRun, article_path: Path) -> CheckRun:
+def load_article(path: Path) -> Article:
+    """Read and analyse an article (Markdown, HTML or text, in any encoding it declares or
+    that can be detected); raises ``TextFileError`` for a file that is not readable text."""
+    return read_article(path)
+
+
+def check_with_article(run: CheckRun, article: Path | Article) -> CheckRun:
     """``run`` with the article cross-checks (orphan citations, stale claims)."""
-    return with_article(run, read_article(article_path))
+    return with_article(run, article if isinstance(article, Article) else load_article(article))
 
 
 def lookup(pmids: Collection[int], settings: Settings) -> dict[int, Outcome]:

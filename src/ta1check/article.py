@@ -18,6 +18,7 @@ from pathlib import Path
 from .citation import parse_citation
 from .figures import Quantity, stated_quantities
 from .normalize import fold, name_key
+from .textfile import read_text
 
 
 @dataclass(frozen=True)
@@ -388,7 +389,7 @@ def stated_figures(sentence: str) -> tuple[Quantity, ...]:
 def read_article(path: Path, text: str | None = None) -> Article:
     """Read and analyse an article file (or the given ``text`` as if it were that file)."""
     if text is None:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path, "article").text
     fmt = detect_format(path, text)
     title: str | None = None
     if fmt == "html":

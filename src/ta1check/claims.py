@@ -331,7 +331,7 @@ def load_claims(path: Path) -> ClaimsFile:
     except OSError as exc:
         raise ClaimsError(path, None, None, f"cannot read: {exc.strerror or exc}") from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a byte-order mark (Windows editors write one) is fine
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ClaimsError(path, line, None, "not UTF-8 text (TOML files must be UTF-8)") from None

@@ -14,7 +14,6 @@ import os
 import sys
 import traceback
 from collections.abc import Callable, Sequence
-from contextlib import ExitStack
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
@@ -31,18 +30,22 @@ from .api import (
     check_with_article,
     draft_claims,
     load,
+    load_article,
     lookup,
 )
 from .claims import ClaimsError, ClaimsFile, parse_pmid
 from .config import OPTIONS, Config, load_config, parse_duration
 from .findings import ExitCode, FailOn
-from .pubmed.cache import NotFound
+from .outputs import AtomicOutputs, Input, OutputError, atomic_text, refuse_collisions
+from .pubmed.cache import NotFound, is_redis_url
 from .pubmed.files import RecordsError
 from .pubmed.record import Record
 from .pubmed.source import Unverified
+from .redaction import redact, register, safe_url
 from .report import REPORTER_BY_NAME, get_reporter
 from .report.json import record_json
 from .show import render_record, toml_snippet
+from .textfile import TextFileError
 
 log = logging.getLogger("ta1check")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,25 +64,23 @@ class _Duration(click.ParamType):  # type: ignore[type-arg]
 
 
 class _Redact(logging.Filter):
-    """Keeps the API key out of every log line, whatever library wrote it."""
-
-    def __init__(self, secret: str | None) -> None:
-        super().__init__()
-        self.secret = secret
+    """Keeps secrets (the API key, a Redis URL's password) out of every log line, whatever
+    library wrote it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        if self.secret:
-            message = record.getMessage()
-            if self.secret in message:
-                record.msg = message.replace(self.secret, "<redacted>")
-                record.args = None
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg = cleaned
+            record.args = None
         return True
 
 
 def _setup_logging(verbose: int, secret: str | None) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
-    handler.addFilter(_Redact(secret))
+    register(secret)
+    handler.addFilter(_Redact())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(
@@ -134,6 +135,8 @@ def _settings(config: Config, opts: dict[str, Any]) -> Settings:
         raise click.UsageError("--offline needs the cache; drop --no-cache")
     settings = Settings.from_config(config, offline=opts["offline"], refresh=opts["refresh"])
     _setup_logging(opts["verbose"], settings.api_key)
+    if settings.cache_dir is not None:
+        safe_url(str(settings.cache_dir))  # a Redis URL's password: redacted from now on
     return dataclasses.replace(settings, cache_dir=None) if opts["no_cache"] else settings
 
 
@@ -246,29 +249,48 @@ def check_command(
     settings = dataclasses.replace(
         _settings(config, opts), records=tuple(records), records_complete=complete
     )
-    files = [_with_config_severities(f, config) for f in load(expand_paths(claims))]
+    paths = expand_paths(claims)
+    files = [_with_config_severities(f, config) for f in load(paths)]
+    # Everything that can be refused is refused before the first request: an unreadable
+    # article, and an output that would overwrite an input or another output.
+    article_doc = load_article(article) if article is not None else None
+    inputs = [
+        *(Input(p, "a claims file") for p in paths),
+        *(Input(p, "the article") for p in ([article] if article else [])),
+        *(Input(p, "a records file") for p in records),
+        *_run_files(config, settings),
+    ]
+    reports = [path for _, path in targets if path is not None]
+    refuse_collisions(reports, inputs)
     total = len(frozenset().union(*(f.pmids for f in files)))
-    progress, advance = _progress(total)
-    if progress is not None:
-        progress.start()
-    try:
-        run = check_files(files, settings, advance)
-    finally:
-        if progress is not None:
-            progress.stop()
-    if article is not None:
-        run = check_with_article(run, article)
     color = not (no_color or os.environ.get("NO_COLOR"))
-    with ExitStack() as stack:
+    with AtomicOutputs() as sink:
+        streams = {path: sink.open(path) for path in reports}
+        progress, advance = _progress(total)
+        if progress is not None:
+            progress.start()
+        try:
+            run = check_files(files, settings, advance)
+        finally:
+            if progress is not None:
+                progress.stop()
+        if article_doc is not None:
+            run = check_with_article(run, article_doc)
         for name, path in targets:
-            stream: TextIO = (
-                sys.stdout
-                if path is None
-                else stack.enter_context(path.open("w", encoding="utf-8", newline="\n"))
-            )
+            stream: TextIO = sys.stdout if path is None else streams[path]
             reporter = get_reporter(name, color=color and path is None, quiet=quiet)
             reporter.render(run, stream)
     return int(run.exit_code(config["fail-on"]))
+
+
+def _run_files(config: Config, settings: Settings) -> list[Input]:
+    """Files of the run's own that no report may overwrite: the config file and the cache."""
+    files = [Input(config.file, "the config file")] if config.file else []
+    cache = settings.cache_dir
+    if cache is not None and not is_redis_url(cache):
+        folder = Path(cache)
+        files += [Input(folder / f"records.sqlite{s}", "the record cache") for s in ("", "-wal")]
+    return files
 
 
 def _with_config_severities(claims_file: ClaimsFile, config: Config) -> ClaimsFile:
@@ -347,12 +369,17 @@ def draft_command(article: Path, output: Path | None, **opts: Any) -> int:
     """Draft a claims file from an ARTICLE (Markdown, HTML or text): one claim per reference,
     one per sentence that states a figure and cites a reference. DOIs in the reference list
     are resolved to PMIDs through PubMed."""
-    settings = _settings(load_config(opts), opts)
-    text, failed = draft_claims(article, settings)
+    config = load_config(opts)
+    settings = _settings(config, opts)
+    if output is not None:
+        refuse_collisions([output], [Input(article, "the article"), *_run_files(config, settings)])
     if output is None:
+        text, failed = draft_claims(article, settings)
         click.echo(text, nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
+        with atomic_text(output) as stream:
+            text, failed = draft_claims(article, settings)
+            stream.write(text)
     if failed:
         _error(f"{len(failed)} DOI(s) could not be looked up; their references are comments")
         return int(ExitCode.UNVERIFIED)
@@ -389,6 +416,10 @@ def config_command() -> int:
         shown = value.value.value if isinstance(value.value, FailOn) else value.value
         if isinstance(shown, timedelta):
             shown = f"{shown.total_seconds():g}s"
+        if isinstance(shown, str):
+            shown = safe_url(shown)  # a Redis URL's password is never printed
+        if shown is None:
+            shown = "not set"
         click.echo(f"{option.name:<{width}}  {shown}  ({value.source})")
     key = f"set ({config.api_key_source})" if config.api_key_source else "not set"
     click.echo(f"{'api-key':<{width}}  {key}")
@@ -398,7 +429,7 @@ def config_command() -> int:
 
 
 def _error(message: str) -> None:
-    click.echo(f"ta1check: error: {message}", err=True)
+    click.echo(f"ta1check: error: {redact(message)}", err=True)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -407,7 +438,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         result = cli.main(args=args, prog_name="ta1check", standalone_mode=False)
-    except (ClaimsError, RecordsError) as exc:
+    except (ClaimsError, RecordsError, OutputError, TextFileError) as exc:
         _error(str(exc))
         return int(ExitCode.USAGE)
     except click.exceptions.Exit as exc:

@@ -33,6 +33,7 @@ from tenacity import (
 )
 
 from .. import __version__
+from ..redaction import redact, redact_bytes, register
 from .fulltext import FullText, parse_pmc_xml
 from .parse import BadResponse, ParsedSet, parse_pubmed_xml
 
@@ -187,6 +188,7 @@ class EntrezClient:
         self.session = session
         self.config = config
         self.clock = clock
+        register(config.api_key)  # never in a cause, a warning or a report
         #: Set on Ctrl-C: no new attempt starts and retry waits end at once.
         self.cancelled = threading.Event()
 
@@ -320,6 +322,9 @@ class EntrezClient:
             raise _Retryable(f"could not connect to {self._host()}: {_reason(exc)}") from None
         except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
             raise _Retryable(f"request failed: {_reason(exc)}") from None
+        # NOTE: NCBI quotes a mistyped key back in its JSON error, whose first bytes become the
+        # cause shown in every report: the key leaves the body before anything reads it.
+        content = redact_bytes(content)
         status = response.status_code
         if status in _RETRY_STATUSES:
             what = "rate limited (HTTP 429)" if status == 429 else f"HTTP {status}"
@@ -408,6 +413,7 @@ def _reason(exc: BaseException) -> str:
     text = str(getattr(inner, "reason", None) or inner)
     text = re.sub(r"https?://\S+", "<url>", text)
     text = re.sub(r"api_key=[^&\s]+", "api_key=<redacted>", text)
+    text = redact(text)
     return text.split(": ", 1)[-1][:200] if ": " in text else text[:200]
 
 
