@@ -45,7 +45,7 @@ _MIDDLE_DOT = "\u00b7\u2027\u22c5"  # Lancet's decimal point, and look-alikes
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
 _POWER_OF_TEN = re.compile(r"(?<=10)([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})")
 _PERCENT_WORDS = re.compile(
-    r"\bper\s?cent\b|\bpercent\b|\bpercentage[ -]points?\b",
+    r"\bper\s?cent\b|\bpercent\b",
     re.IGNORECASE,
 )
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
@@ -173,24 +173,49 @@ def _spell(number: list[str]) -> str:
 # Decimal comma. "40,6" (one or two digits after the comma, or four or more) is 40.6; with
 # exactly three ("1,480") the comma is a thousands separator unless the text shows a decimal:
 # a leading zero ("0,245", "p < 0,001", "rs = -0,188"), or a text that prints decimal commas
-# elsewhere and no comma thousands.
-_COMMA_NUMBER = re.compile(r"(?<![\d,])(\d+),(\d+)(?!\d|,\d)")
+# elsewhere and no comma thousands. Chemical locants ("3,4-dihydroxy", "1,25(OH)", "6,6'-"),
+# superscript citations ("^1,2") and intervals ("[0,1]") are neither, and are no evidence.
+_COMMA_NUMBER = re.compile(r"(?<![\w,.^])(\d+),(\d+)(?!\d|,\d)")
 _COMMA_THOUSANDS = re.compile(r"\d,\d{3},\d{3}(?!\d)|(?<![\d,])\d{1,3},\d{3}\.\d")
 
 
+def _comma_role(text: str, m: re.Match[str]) -> str:
+    """What the comma of ``m`` is: "name" (a locant, an interval, a citation), "decimal",
+    "thousands" or "either" (three digits after it, no leading zero)."""
+    start, end = m.start(), m.end()
+    after = text[end : end + 2]
+    if after[:1] in {"(", "'", "’", "′"} or after[:1].isalpha():
+        return "name"
+    if after[:1] == "-" and after[1:2].isalpha():
+        return "name"
+    if start > 1 and text[start - 1] == "-" and text[start - 2].isalpha():
+        return "name"
+    if start > 0 and text[start - 1] == "[" and after[:1] == "]":
+        return "name"
+    whole, frac = m.group(1), m.group(2)
+    if len(frac) != 3 or whole.lstrip("0") == "" or len(whole) > 3:
+        return "decimal"
+    return "either"
+
+
 def _decimal_commas(text: str) -> str:
+    roles = [(m, _comma_role(text, m)) for m in _COMMA_NUMBER.finditer(text)]
+    if not roles:
+        return text
     evidence = any(
-        len(m.group(2)) != 3 or m.group(1).lstrip("0") == "" for m in _COMMA_NUMBER.finditer(text)
+        role == "decimal"
+        and not (m.start() and text[m.start() - 1] == "(" and text[m.end() : m.end() + 1] == ")")
+        for m, role in roles
     )
     decimal_text = evidence and _COMMA_THOUSANDS.search(text) is None
-
-    def replace(m: re.Match[str]) -> str:
-        whole, frac = m.group(1), m.group(2)
-        if len(frac) != 3 or whole.lstrip("0") == "" or decimal_text or len(whole) > 3:
-            return f"{whole}.{frac}"
-        return m.group(0)
-
-    return _COMMA_NUMBER.sub(replace, text)
+    out: list[str] = []
+    pos = 0
+    for m, role in roles:
+        if role == "decimal" or (role == "either" and decimal_text):
+            out += [text[pos : m.start()], m.group(1), ".", m.group(2)]
+            pos = m.end()
+    out.append(text[pos:])
+    return "".join(out)
 
 
 _DECIMAL_DOT = re.compile(rf"(?<=\d)[{_MIDDLE_DOT}](?=\d)")
@@ -279,8 +304,8 @@ _P_VALUE_BEFORE = re.compile(
     r"""(?<![A-Za-z])[Pp]
         (?:[ -]?(?:values?|for[ ]trend|trend|for[ ]interaction|interaction|for[ ]heterogeneity
                   |heterogeneity|het|for[ ]difference|difference|diff|adj|adjusted|corr))?
-        [ ]?(?:\([^()]{0,20}\))?[ ]?
-        (?:[<>=≤≥]=?|<[ ]?or[ ]?=|less[ ]than|of|was|is|were|are|,)[ ]?$""",
+        [ ]{0,3}(?:\([^()]{0,20}\))?[ ]{0,3}
+        (?:[<>=≤≥⩽⩾]=?|<[ ]?or[ ]?=|less[ ]than|of|was|is|were|are|,)[ ]{0,3}$""",
     re.VERBOSE | re.IGNORECASE,
 )
 _P_WINDOW = 60
@@ -288,6 +313,10 @@ _P_WINDOW = 60
 _RANGE_GAP = re.compile(r"[ \t]?(?:-|to)[ \t]?-?", re.IGNORECASE)
 _LIST_GAP = re.compile(r"[ \t]?(?:,|and|or|,[ \t]?and|,[ \t]?or)[ \t]?", re.IGNORECASE)
 _GAP_WINDOW = 12
+_INTERVAL_OPENING = re.compile(
+    r"[ \t]?[(\[][ \t]?(?:(?:IQR|interquartile[ ]range|range|95%[ ]?CI|CI)[ \t]?[,:=]?[ \t]?)?",
+    re.IGNORECASE,
+)
 _UNIT_AFTER = re.compile(r"[ \t]?-?([A-Za-z]{1,24})")
 _MAX_DIGITS = 30  # longer digit strings are identifiers, not figures
 
@@ -311,14 +340,14 @@ def extract(text: str, *, skip_confidence_levels: bool = False) -> tuple[Quantit
         if not (m.group("int") or m.group("frac")):
             continue
         start = m.start()
-        if start and _identifier_before(normalized, start):
-            continue  # TLR-9, CD4, COVID-19: a name, not a quantity
+        minus = bool(m.group("sign")) and not _is_range_dash(normalized, start)
+        first = start if minus or not m.group("sign") else start + 1  # a joining dash: skip it
+        if first and _identifier_before(normalized, first):
+            continue  # TLR-9, CD4, COVID-19, (IL)-6: a name, not a quantity
         digits = (m.group("int") or "0").replace(",", "") + (m.group("frac") or "")
         if len(digits) > _MAX_DIGITS + 1:
             continue
-        value = Decimal(digits)
-        if m.group("sign") and not _is_range_dash(normalized, start):
-            value = -value
+        value = -Decimal(digits) if minus else Decimal(digits)
         decimals = len(m.group("frac")) - 1 if m.group("frac") else 0
         exponent = m.group("e1") or m.group("e2") or m.group("e3")
         power = int(exponent) if exponent else 0
@@ -361,6 +390,18 @@ def _spread_percentages(text: str, found: list[tuple[Quantity, int, int]]) -> li
             out[i] = _with_kind(q, Kind.PERCENT, nxt.inferred)
         elif _LIST_GAP.fullmatch(gap):
             out[i] = _with_kind(q, Kind.PERCENT, True)
+    # "34% (17-57)", "34% (IQR 17 to 57)": an interval right after a percentage probably is
+    # one too. Left to right, one pass.
+    for i in range(1, len(found)):
+        q, start, _ = found[i]
+        end_before = found[i - 1][2]
+        if out[i].kind is not Kind.NUMBER or out[i - 1].kind is not Kind.PERCENT:
+            continue
+        if start - end_before > _GAP_WINDOW + 10:
+            continue
+        gap = text[end_before:start]
+        if _INTERVAL_OPENING.fullmatch(gap) or _RANGE_GAP.fullmatch(gap):
+            out[i] = _with_kind(q, Kind.PERCENT, True)
     return out
 
 
@@ -369,16 +410,29 @@ def _with_kind(q: Quantity, kind: Kind, inferred: bool) -> Quantity:
 
 
 def _identifier_before(text: str, start: int) -> bool:
-    """A letter right before the number, or a letter and a hyphen or slash: "TLR-9", "CD4"."""
+    """A letter right before the number, or a letter and a hyphen or slash ("TLR-9", "CD4"),
+    or a parenthesised name and a hyphen ("(IL)-6", "Tyr(P)-638", "(+)-1")."""
     before = text[start - 1]
     if before.isascii() and before.isalpha():
         return True
-    return before in "-/" and start > 1 and text[start - 2].isascii() and text[start - 2].isalpha()
+    if before not in "-/" or start < 2:
+        return False
+    prior = text[start - 2]
+    if prior.isascii() and prior.isalpha():
+        return True
+    return prior == ")" and before == "-" and start > 2 and text[start - 3] in _NAME_END
+
+
+_NAME_END = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
+# A minus sign follows a space, an opening bracket or a relation; any other dash ("26-52",
+# "1975--1977", "marsh--1967", "(HIF)-1") joins or names, it does not negate.
+_SIGN_AFTER = frozenset(" \t\n([{=:;,<>≤≥/~±≈")
 
 
 def _is_range_dash(text: str, start: int) -> bool:
-    """A dash right after a number is a range ("0.59-0.78"), not a minus sign."""
-    return start > 0 and (text[start - 1].isdigit() or text[start - 1] == "%")
+    """A dash right after a number, a dash or a word is a range ("0.59-0.78") or a joint, not
+    a minus sign."""
+    return start > 0 and text[start - 1] not in _SIGN_AFTER
 
 
 def stated_quantities(figure: str) -> tuple[Quantity, ...]:
