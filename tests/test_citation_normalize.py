@@ -136,3 +136,65 @@ def test_journal_spellings_that_do_not(stated: str, names: tuple[str, ...]) -> N
 def test_doi_forms() -> None:
     assert doi_key("https://doi.org/10.1056/NEJMoa1715274") == doi_key("doi:10.1056/nejmoa1715274")
     assert doi_key("10.1056/NEJMoa1715274.") == "10.1056/nejmoa1715274"
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "second", "journal"),
+    [
+        ("Smith J, Jones K, Brown L, et al., Lancet (2001)", "Smith J", "Jones K", "Lancet"),
+        ("Smith J, Jones K and Brown L, Lancet 2001", "Smith J", "Jones K", "Lancet"),
+        ("Smith J, Lancet HIV (2020)", "Smith J", None, "Lancet HIV"),
+        ("Smith, J., Jones, K., & Brown, L., Nature (2001)", "Smith, J.", "Jones, K.", "Nature"),
+        ("Smith, J., Lancet (2001)", "Smith, J.", None, "Lancet"),
+        ("Smith, BMJ (2001)", "Smith", None, "BMJ"),
+        ("Smith et. al., BMJ 2001", "Smith", None, "BMJ"),
+        ("GEMIO DEL REY et al., Rev Esp Enferm Dig (2019)", "GEMIO DEL REY", None, None),
+        ("da Silva RLCG et al., Sci Rep (2020)", "da Silva RLCG", None, "Sci Rep"),
+        ("MacGlashan DW Jr et al., J Immunol (1994)", "MacGlashan DW Jr", None, "J Immunol"),
+        (
+            "Centers for Disease Control and Prevention (CDC), MMWR (2011)",
+            "Centers for Disease Control and Prevention (CDC)",
+            None,
+            "MMWR",
+        ),
+        (
+            "Kuruvilla and KEYNOTE-204 investigators, Lancet Oncol (2021)",
+            "Kuruvilla",
+            "KEYNOTE-204 investigators",
+            "Lancet Oncol",
+        ),
+        (
+            "Food and Drug Administration, Fed Regist (2016)",
+            "Food and Drug Administration",
+            None,
+            "Fed Regist",
+        ),
+    ],
+)
+def test_author_lists_and_groups_as_printed(
+    text: str, first: str, second: str | None, journal: str | None
+) -> None:
+    parsed = parse_citation(text)
+    assert (parsed.first_author_printed, parsed.second_author_printed) == (first, second)
+    if journal is not None:
+        assert parsed.journal == journal
+
+
+@pytest.mark.parametrize(
+    ("printed", "surname"),
+    [
+        ("Chien RN", "Chien"),
+        ("SMITH JA", "SMITH"),
+        ("VAN WYK", "VAN WYK"),
+        ("GEMIO DEL REY", "GEMIO DEL REY"),
+        ("da Silva RLCG", "da Silva"),
+        ("Yucel Ç", "Yucel"),
+        ("Bruserud Ø", "Bruserud"),
+        ("MacGlashan Jr", "MacGlashan"),
+        ("Smith III", "Smith"),
+        ("J.-P. Sartre", "Sartre"),
+        ("Smith, J.", "Smith"),
+    ],
+)
+def test_the_surname_of_a_printed_name(printed: str, surname: str) -> None:
+    assert parse_citation(f"{printed} et al., Lancet (2001)").first_author == surname

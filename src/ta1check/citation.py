@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .names import is_group, is_initials, read_name, split_authors
+from .names import comma_list_length, is_group, read_name, split_authors, top_level_commas
 
 _YEAR_AT_END = re.compile(
     r"""[\s,.;:]*            # separator before the year
@@ -15,7 +15,7 @@ _YEAR_AT_END = re.compile(
         [\s.;,]*$""",
     re.VERBOSE,
 )
-_ET_AL = re.compile(r"\s*,?\s*\bet\s*al\b\.?", re.IGNORECASE)
+_ET_AL = re.compile(r"\s*,?\s*\bet\.?\s*al\b\.?", re.IGNORECASE)
 #: A group's name that ends with its acronym: "…, Nutrition and Allergies (NDA)".
 _ENDS_WITH_ACRONYM = re.compile(r"\([^()\s]{2,15}\)\s*$")
 
@@ -85,31 +85,16 @@ def parse_citation(text: str) -> ParsedCitation:
     )
 
 
-def _top_level_commas(text: str) -> list[int]:
-    depth, found = 0, []
-    for i, ch in enumerate(text):
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth = max(0, depth - 1)
-        elif ch == "," and depth == 0:
-            found.append(i)
-    return found
-
-
 def _split_at_journal(text: str) -> tuple[str, str | None]:
-    """Where the authors end in "Authors, Journal": at the first comma, unless what follows it
-    is the first author's initials ("Smith, J., Lancet") or the rest of a group's name that
-    ends with its acronym ("EFSA Panel on Dietetic Products, Nutrition and Allergies (NDA),
-    EFSA J")."""
-    commas = _top_level_commas(text)
-    if not commas:
+    """Where the authors end in "Authors, Journal": at the first comma, unless the authors are
+    a list ("Smith J, Jones K, Lancet"; "Smith, J., Lancet") or a group's name that holds
+    commas and ends with its acronym ("EFSA Panel on Dietetic Products, Nutrition and
+    Allergies (NDA), EFSA J")."""
+    segments = top_level_commas(text)
+    if len(segments) < 2:
         return text, None
-    segments = [text[a + 1 : b] for a, b in zip([-1, *commas], [*commas, len(text)], strict=True)]
-    end = 1
-    if end < len(segments) - 1 and _initials_only(segments[end]):
-        end += 1
-    elif is_group(segments[0]):
+    end = min(max(1, comma_list_length(segments)), len(segments) - 1)
+    if end == 1 and is_group(segments[0]):
         for i in range(len(segments) - 2, 0, -1):
             if _ENDS_WITH_ACRONYM.search(segments[i]):
                 end = i + 1
@@ -117,12 +102,6 @@ def _split_at_journal(text: str) -> tuple[str, str | None]:
     authors = ",".join(segments[:end])
     journal = ",".join(segments[end:]).strip(" ,;:")
     return authors, journal or None
-
-
-def _initials_only(segment: str) -> bool:
-    """ "J.", "J.-P.", "J. A.": initials with periods (a bare "BMJ" is a journal)."""
-    words = segment.split()
-    return bool(words) and "." in segment and all(is_initials(w) for w in words)
 
 
 def _surname(name: str | None) -> str | None:

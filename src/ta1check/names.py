@@ -13,7 +13,6 @@ Everything here is pure: strings in, values out.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -444,12 +443,84 @@ def kind(printed: str) -> str | None:
 # --- lists of authors ---------------------------------------------------------------------
 
 
+def top_level_commas(text: str) -> list[str]:
+    """``text`` cut at the commas outside parentheses and brackets."""
+    depth, start, pieces = 0, 0, []
+    for i, ch in enumerate(text):
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        elif ch == "," and depth == 0:
+            pieces.append(text[start:i])
+            start = i + 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def _without_and(segment: str) -> str:
+    return re.sub(r"^\s*(?:and\b|&)\s*", "", segment.strip(), flags=re.IGNORECASE)
+
+
+def person_with_initials(segment: str) -> bool:
+    """A surname then initials: "Smith J", "da Silva RLCG", "MacGlashan DW Jr" (or two such,
+    "Jones K and Brown L")."""
+    pieces = _AND.split(_without_and(segment))
+    return all(_one_person_with_initials(p) for p in pieces)
+
+
+def _one_person_with_initials(text: str) -> bool:
+    words = [w for w in text.split() if not _is_suffix(w)]
+    return (
+        len(words) >= 2
+        and is_initials(words[-1])
+        and not is_initials(words[0])
+        and not is_group(" ".join(words))
+    )
+
+
+def initials_only(segment: str) -> bool:
+    """Initials with periods: "J.", "J.-P.", "J. A." (a bare "BMJ" may be a journal)."""
+    words = segment.split()
+    return bool(words) and "." in segment and all(is_initials(w) for w in words)
+
+
+def comma_list_length(segments: list[str]) -> int:
+    """How many of ``segments`` (a text cut at its commas) a list of people takes: Vancouver
+    ("Smith J, Jones K, …") or APA ("Smith, J., Jones, K., …"); 0 when it is no such list."""
+    n = len(segments)
+    if n >= 2 and initials_only(segments[1]) and not is_group(segments[0]):
+        end = 2
+        while (
+            end + 1 < n
+            and initials_only(segments[end + 1])
+            and _person_like(_without_and(segments[end]))
+        ):
+            end += 2
+        return end
+    if not person_with_initials(segments[0]):
+        return 0
+    end = 1
+    while end < n and person_with_initials(segments[end]):
+        end += 1
+    return end
+
+
 def split_authors(part: str) -> list[str]:
-    """The names in a printed list joined by "and" or "&": "Smith and Jones" is two people,
-    "Centers for Disease Control and Prevention" one group."""
+    """The names in a printed list: "Smith and Jones" is two people, so are "Smith J, Jones K"
+    and "Smith, J., & Jones, K."; "Centers for Disease Control and Prevention" is one group."""
     part = part.strip(" ,;")
     if not part:
         return []
+    segments = top_level_commas(part)
+    if len(segments) > 1 and comma_list_length(segments) == len(segments):
+        if initials_only(segments[1]):
+            pairs = zip(segments[::2], segments[1::2], strict=False)
+            return [f"{_without_and(a)}, {b.strip()}" for a, b in pairs]
+        names: list[str] = []
+        for segment in segments:
+            names += split_authors(segment) if _AND.search(segment.strip()) else [segment]
+        return [_without_and(n).strip() for n in names if _without_and(n).strip()]
     pieces = [p.strip(" ,;") for p in _AND.split(part)]
     pieces = [p for p in pieces if p]
     if len(pieces) < 2:
@@ -475,9 +546,10 @@ def _names_a_group_after_a_person(person: str, group: str) -> bool:
 
 
 def _person_like(text: str) -> bool:
-    """A short name of capitalised words, particles and initials, no group's words."""
+    """A short name of capitalised words, particles and initials, no group's words (a single
+    capitalised word is a surname: "Smith and Board")."""
     words = text.replace(",", " ").split()
-    if not words or len(words) > 5 or is_group(text):
+    if not words or len(words) > 5 or (len(words) > 1 and is_group(text)):
         return False
     for w in words:
         f = fold(w)
@@ -486,8 +558,3 @@ def _person_like(text: str) -> bool:
         if w.islower() and f not in PARTICLES:
             return False
     return True
-
-
-def normalise_spaces(text: str) -> str:
-    """NFC and single spaces: how a name is compared before reading."""
-    return " ".join(unicodedata.normalize("NFC", text).split())
