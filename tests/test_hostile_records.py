@@ -442,3 +442,22 @@ def test_a_locked_index_is_a_one_line_error(run, tmp_path) -> None:
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_within_one_file_the_later_record_of_a_pmid_wins(run, tmp_path) -> None:
+    """Copies of one PMID are parsed once (the last): a bomb of copies costs a scan."""
+    real = real_records()[OBYRNE]
+    stale = real.replace(b"<ArticleTitle>", b"<ArticleTitle>Withdrawn draft: ", 1)
+    claims = write(
+        tmp_path / "c.toml",
+        f'[[claim]]\npmid = {OBYRNE}\ntitle = "Inhaled Combined Budesonide-Formoterol as Needed '
+        'in Mild Asthma"\n',
+    )
+    for order, code in (([stale] * 3 + [real], 0), ([real] * 3 + [stale], 1)):
+        path = records_file(tmp_path / "r.xml.gz", b"", b"\n".join(order), gz=True)
+        for records in (path, tmp_path / "i.index"):
+            if records.suffix == ".index":
+                records.unlink(missing_ok=True)
+                assert run("index", str(path), "--index", str(records)).code == 0
+            out = run("check", str(claims), "--records", str(records), "-q")
+            assert out.code == code, out.stdout + out.stderr

@@ -150,41 +150,46 @@ def _check_prolog(path: Path) -> None:
 
 def iter_file(path: Path, wanted: Collection[int] | None = None) -> Iterator[Record | Deleted]:
     """Every record and deletion of one file (only those of ``wanted`` PMIDs, if given), in
-    file order, parsed in batches of ``PARSE_BATCH``; memory stays bounded whatever the file's
-    size. A record not wanted is skipped before it is parsed."""
+    file order, parsed in batches (``PARSE_BATCH``, ``PARSE_BYTES``, ``PARSE_MARKUP``); memory
+    stays bounded whatever the file's size. A record not wanted is skipped before it is parsed,
+    and so is one that a later record of the same PMID replaces before the batch is parsed."""
     try:
         _check_prolog(path)
         with _open(path) as stream:
-            pending: list[bytes] = []
+            # PMID (or, lacking one, a key of its own) -> (raw record, its markup)
+            pending: dict[object, tuple[bytes, int]] = {}
             size = markup = 0
             for tag, raw in _elements(stream, path):
                 if tag == b"DeleteCitation":
-                    yield from _parse(pending, path)
-                    pending, size, markup = [], 0, 0
+                    yield from _parse([r for r, _ in pending.values()], path)
+                    pending, size, markup = {}, 0, 0
                     for pmid in _PMID.findall(raw):
                         if wanted is None or int(pmid) in wanted:
                             yield Deleted(int(pmid))
                     continue
-                if wanted is not None:
-                    # The first PMID of a record is its own (MedlineCitation or BookDocument).
-                    first = _PMID.search(raw)
-                    if first is not None and int(first.group(1)) not in wanted:
-                        continue
+                # The first PMID of a record is its own (MedlineCitation or BookDocument).
+                first = _PMID.search(raw)
+                if wanted is not None and first is not None and int(first.group(1)) not in wanted:
+                    continue
                 tags = raw.count(b"<")
                 if tags > MAX_MARKUP:
-                    first = _PMID.search(raw)
                     which = f"PMID {int(first.group(1))}" if first else f"a {tag.decode()}"
                     raise RecordsError(
                         f"{path}: {which} holds {tags:,} tags, over the {MAX_MARKUP:,} of any "
                         "PubMed record: not a PubMed records file, refused"
                     )
-                pending.append(raw)
+                key: object = int(first.group(1)) if first else object()
+                replaced = pending.pop(key, None)
+                if replaced is not None:
+                    size -= len(replaced[0])
+                    markup -= replaced[1]
+                pending[key] = (raw, tags)
                 size += len(raw)
                 markup += tags
                 if len(pending) >= PARSE_BATCH or size >= PARSE_BYTES or markup >= PARSE_MARKUP:
-                    yield from _parse(pending, path)
-                    pending, size, markup = [], 0, 0
-            yield from _parse(pending, path)
+                    yield from _parse([r for r, _ in pending.values()], path)
+                    pending, size, markup = {}, 0, 0
+            yield from _parse([r for r, _ in pending.values()], path)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise RecordsError(f"{path}: {exc}") from None
 
