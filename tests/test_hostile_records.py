@@ -461,3 +461,29 @@ def test_within_one_file_the_later_record_of_a_pmid_wins(run, tmp_path) -> None:
                 assert run("index", str(path), "--index", str(records)).code == 0
             out = run("check", str(claims), "--records", str(records), "-q")
             assert out.code == code, out.stdout + out.stderr
+
+
+def test_an_index_killed_mid_write_is_refused_then_recovered_by_index(run, tmp_path) -> None:
+    index = built_index(run, tmp_path)
+    writer = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sqlite3, sys\n"
+            "db = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "db.execute('PRAGMA cache_size=1')\n"  # spill to the file: a hot journal
+            "db.execute('BEGIN IMMEDIATE')\n"
+            "for i in range(20000):\n"
+            "    db.execute('INSERT INTO records VALUES (?, 1, ?)', (10**8 + i, 'x' * 500))\n"
+            "os.kill(os.getpid(), 9)\n",
+            str(index),
+        ],
+        check=False,
+    )
+    assert writer.returncode == -9
+    assert Path(f"{index}-journal").exists()
+    claims = write(tmp_path / "c.toml", f"[[claim]]\npmid = {OBYRNE}\n")
+    out = run("check", str(claims), "--records", str(index), "-q")
+    assert out.code == 2 and "run `ta1check index` on it again" in out.stderr
+    assert run("index", str(tmp_path / "r.xml"), "--index", str(index)).code == 0
+    assert run("check", str(claims), "--records", str(index), "-q").stdout == "1 claim: 1 ok\n"

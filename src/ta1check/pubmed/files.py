@@ -253,6 +253,11 @@ def _sqlite_error(path: Path, exc: sqlite3.Error) -> RecordsError:
     text = str(exc)
     if "locked" in text or "busy" in text:
         cause = "the index is locked by another process (an index being built?)"
+    elif "readonly" in text:
+        cause = (
+            "the index has an unfinished write (an interrupted `ta1check index`?): run "
+            "`ta1check index` on it again, which rolls it back"
+        )
     elif isinstance(exc, sqlite3.DatabaseError) and (
         "malformed" in text or "not a database" in text or "no such" in text
     ):
