@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +18,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from conftest import write
+from conftest import require_tool, write
 from records import all_records
 from ta1check.pubmed.cache import RecordCache
 
@@ -376,7 +377,7 @@ def test_ctrl_c_while_a_report_is_written_leaves_the_previous_report(emulator, t
         time.sleep(0.05)
     assert proc.poll() is None, "the report was written before it could be interrupted"
     proc.send_signal(2)  # SIGINT, as Ctrl-C
-    out, err = proc.communicate(timeout=60)
+    _, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert report.read_text(encoding="utf-8") == "previous report\n"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
@@ -465,3 +466,127 @@ def test_a_claims_file_with_a_byte_order_mark_loads(run, emulator, tmp_path) -> 
     out = run("check", str(claims), "--format", "json")
     assert out.code == 0, out.stderr
     assert json.loads(out.stdout)["results"][0]["line"] == 1
+
+
+# --- a full disk is not a damaged cache ---------------------------------------------------------
+
+
+@pytest.fixture
+def small_disk(tmp_path) -> Iterator[Path]:  # type: ignore[no-untyped-def]
+    """A real 1 MB file system (tmpfs), to be filled: needs root, as in CI."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(mount)],
+        capture_output=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        if os.environ.get("CI"):
+            pytest.fail(f"cannot mount a tmpfs for the full-disk test: {done.stderr!r}")
+        pytest.skip("mounting a tmpfs needs root")
+    yield mount
+    subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _fill(folder: Path) -> None:
+    try:
+        with (folder / "filler").open("wb") as f:
+            while True:
+                f.write(b"x" * 4096)
+                f.flush()
+    except OSError:
+        pass
+
+
+def test_a_full_disk_keeps_the_cache_and_its_records_serve_offline(
+    run, emulator, tmp_path, small_disk, monkeypatch
+) -> None:
+    cache = small_disk / "cache"
+    monkeypatch.setenv("TA1CHECK_CACHE", str(cache))
+    claims = write(tmp_path / "claims.toml", CLAIMS)
+    assert run("check", str(claims)).code == 0  # both records cached on the small disk
+    _fill(small_disk)
+    out = run("check", str(claims), "--offline", "--format", "json")
+    assert out.code == 0, out.stderr
+    assert [r["status"] for r in json.loads(out.stdout)["results"]] == ["ok", "ok"]
+    assert "damaged" not in out.stderr
+    assert not list(cache.glob("*damaged*"))
+    assert "reading it without writing" in out.stderr
+    # online, a new record cannot be cached: the run still checks it
+    more = write(tmp_path / "more.toml", CLAIMS + f"[[claim]]\npmid = {REULER}\n")
+    out = run("check", str(more), "--format", "json")
+    assert out.code == 0, out.stderr
+    assert "Traceback" not in out.stderr
+    (small_disk / "filler").unlink()
+    with sqlite3.connect(cache / "records.sqlite") as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_write_the_disk_refuses_does_not_spin(emulator, tmp_path) -> None:
+    """requests-cache's write lock retried any OperationalError forever: a file-size limit
+    made a run spin for over 10 minutes."""
+    import resource
+    import signal
+
+    cache = tmp_path / "cache"
+    claims = write(tmp_path / "claims.toml", CLAIMS)
+    env = {"TA1CHECK_EUTILS_URL": emulator.url, "TA1CHECK_CACHE": str(cache)}
+    # an empty cache database first, then every write past 8 KiB fails (EFBIG)
+    process(["check", str(claims), "--offline"], env).communicate(timeout=60)
+
+    def tiny_files() -> None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (8 * 1024, 8 * 1024))
+
+    started = time.monotonic()
+    proc = process(["check", str(claims), "--format", "json"], env, preexec_fn=tiny_files)
+    out, err = proc.communicate(timeout=100)
+    assert time.monotonic() - started < 60
+    assert proc.returncode == 0, err
+    assert [r["status"] for r in json.loads(out)["results"]] == ["ok", "ok"]
+    assert "Traceback" not in err
+
+
+# --- Redis lost mid-run ---------------------------------------------------------------------
+
+
+def test_redis_dying_mid_run_goes_on_without_it(emulator, tmp_path) -> None:
+    binary = require_tool("redis-server", "for the shared cache (apt-get install redis-server)")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    redis = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        emulator.synthetic_from = 90_000_000
+        emulator.latency = 0.3
+        claims = write(
+            tmp_path / "c.toml",
+            "".join(f"[[claim]]\npmid = {90_000_000 + i}\n\n" for i in range(2_000)),
+        )
+        env = {"TA1CHECK_EUTILS_URL": emulator.url, "TA1CHECK_CACHE": f"redis://127.0.0.1:{port}/0"}
+        proc = process(["check", str(claims), "-q"], env)
+        deadline = time.monotonic() + 30
+        while len(emulator.efetches) < 2 and time.monotonic() < deadline:
+            time.sleep(0.02)
+        redis.kill()
+        redis.wait(timeout=10)
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if redis.poll() is None:
+            redis.kill()
+    assert proc.returncode == 0, err
+    assert out.strip() == "2000 claims: 2000 ok"
+    assert "lost the shared" in err
+    assert "Traceback" not in err
+    assert emulator.rate_limited == 0
+    assert emulator.max_in_window() <= 3

@@ -25,6 +25,7 @@ from typing import Any, Protocol, TypeVar
 from urllib.parse import quote
 
 import orjson
+from redis.exceptions import RedisError
 from requests_cache.backends.sqlite import SQLiteDict
 
 from ..redaction import redact, safe_url
@@ -113,6 +114,22 @@ class _BoundedSQLiteDict(SQLiteDict):
                 self._active_transaction = False
 
 
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to ``path``. On a full disk even reading a WAL database can fail
+    (its shared-memory file cannot grow): then the file is read as immutable, which sees what
+    the last checkpoint wrote to it (a clean close checkpoints everything)."""
+    base = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        con = sqlite3.connect(base, uri=True, check_same_thread=False, timeout=30)
+        con.execute(f"SELECT count(*) FROM {TABLE} LIMIT 1").fetchone()
+        return con
+    except sqlite3.OperationalError as exc:
+        if is_corruption(exc):
+            raise
+        log.debug("read-only open of %s failed (%s); reading it as immutable", path, exc)
+    return sqlite3.connect(base + "&immutable=1", uri=True, check_same_thread=False)
+
+
 class SQLiteStore:
     """requests-cache's ``SQLiteDict`` (WAL, busy timeout, serialised writers), read in bulk.
 
@@ -127,8 +144,7 @@ class SQLiteStore:
         self._ro: sqlite3.Connection | None = None
         self._ro_lock = threading.Lock()
         if read_only:
-            uri = f"file:{quote(str(path.resolve()))}?mode=ro"
-            self._ro = sqlite3.connect(uri, uri=True, check_same_thread=False, timeout=30)
+            self._ro = _open_read_only(path)
         else:
             self.dict = _BoundedSQLiteDict(
                 str(path), table_name=TABLE, serializer=None, wal=True, busy_timeout=30_000
@@ -290,6 +306,14 @@ class RecordCache:
     def __init__(self, store: Store, *, max_age: timedelta) -> None:
         self.store = store
         self.max_age = max_age
+        #: Set when a shared store (Redis) fails mid-run: from then on the run goes on
+        #: without a cache, rather than waiting on a dead server for every slice and batch.
+        self.lost: str | None = None
+
+    def _lose(self, exc: BaseException) -> None:
+        if self.lost is None:
+            self.lost = redact(str(exc))
+            log.warning("lost the shared cache (Redis: %s); going on without it", self.lost)
 
     @classmethod
     def sqlite(cls, directory: Path, *, max_age: timedelta) -> RecordCache:
@@ -346,8 +370,13 @@ class RecordCache:
     def _get_json(self, keys: dict[str, Any]) -> dict[Any, Any]:
         """Fresh entries for ``keys`` (cache key -> caller's id), their bodies as stored; an
         entry that is not an ``{"expires", "body"}`` envelope is left out with a warning."""
+        if self.lost is not None:
+            return {}
         try:
             raw = self.store.get_many(list(keys))
+        except RedisError as exc:
+            self._lose(exc)
+            return {}
         except Exception as exc:  # an unreadable cache is a miss, never a crash
             log.warning("could not read the cache (%s); fetching instead", redact(str(exc)))
             return {}
@@ -389,8 +418,11 @@ class RecordCache:
             expires = now + max_age.total_seconds()
             value = orjson.dumps({"expires": expires, "body": body})
             items.append((key, value, expires))
-        if items:
-            self.store.put_many(items)
+        if items and self.lost is None:
+            try:
+                self.store.put_many(items)
+            except RedisError as exc:
+                self._lose(exc)
 
     def get(self, pmid: int) -> CachedEntry | None:
         return self.get_many([pmid]).get(pmid)

@@ -7,6 +7,7 @@ only parse with Bio.Entrez.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
@@ -17,12 +18,13 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import requests
 import urllib3
 from pyrate_limiter import InMemoryBucket, Limiter, Rate
+from redis.exceptions import RedisError
 from requests_ratelimiter import LimiterAdapter
 from tenacity import (
     RetryCallState,
@@ -95,32 +97,114 @@ WINDOW_MS = 1100
 BUFFER_MS = 5
 
 
-def build_limiter(rate: int, redis_url: str | None = None, api_key: str | None = None) -> Limiter:
+def build_limiter(
+    rate: int, redis_url: str | None = None, api_key: str | None = None
+) -> Limiter | FailoverLimiter:
     """At most ``rate`` requests in any 1.1-second window, one per 1.1/``rate`` s,
     shared by every thread of the process, or, with ``redis_url``, by every process and runner
-    using that Redis server and the same API key (NCBI's limit is per key)."""
+    using that Redis server and the same API key (NCBI's limit is per key). A shared limiter
+    falls back on this process's own if Redis fails mid-run."""
     # Spaced as well as counted: one request per 1/rate of the window, so that a window's
     # requests do not all leave at its start. In a burst, ten answers arrive at once and the
     # parsing they set off delayed the wake-up of the next window's requests: the limiter
     # records a request at the time it planned to wake, so a late one looked older than it
     # was, and two runners sharing one key drew a 429 in about 1 run of 6 (spaced: 8 of 8 passed).
     rates = [Rate(1, WINDOW_MS // rate), Rate(rate, WINDOW_MS)]
+    local = Limiter(InMemoryBucket(rates), buffer_ms=BUFFER_MS)
     if redis_url is None:
-        return Limiter(InMemoryBucket(rates), buffer_ms=BUFFER_MS)
+        return local
     from pyrate_limiter import RedisBucket
     from redis import Redis
 
+    class QuietRedisBucket(RedisBucket):
+        """pyrate-limiter leaks old entries from a background thread every 10 s; with Redis
+        gone that thread died with a traceback on stderr. A failed leak is skipped (the
+        limiter itself has switched to the local bucket by then)."""
+
+        def leak(self, current_timestamp: int | None = None) -> Any:
+            try:
+                return super().leak(current_timestamp)
+            except RedisError:
+                return 0
+
     who = hashlib.sha256((api_key or "no-api-key").encode()).hexdigest()[:16]
-    bucket = RedisBucket.init(rates, Redis.from_url(redis_url), f"ta1check:rate:{who}")
-    return Limiter(bucket, buffer_ms=BUFFER_MS)
+    client = Redis.from_url(redis_url, socket_timeout=10, socket_connect_timeout=5)
+    bucket = QuietRedisBucket.init(rates, client, f"ta1check:rate:{who}")
+    return FailoverLimiter(Limiter(bucket, buffer_ms=BUFFER_MS), local)
 
 
-def build_session(config: EntrezConfig, limiter: Limiter | None = None) -> requests.Session:
+class FailoverLimiter:
+    """The rate shared through Redis, and this process's own to fall back on.
+
+    NOTE: losing Redis mid-run raised ``redis.ConnectionError`` inside the transport adapter,
+    which ended the run with exit 4. Now the first Redis error switches this process to its
+    own limiter for the rest of the run, with a warning: the run goes on at NCBI's rate for
+    one process, as when Redis cannot be reached at the start.
+    """
+
+    def __init__(self, shared: Limiter, local: Limiter) -> None:
+        self.shared = shared
+        self.local = local
+        self.failed = False
+        self._lock = threading.Lock()
+
+    @property
+    def active(self) -> Limiter:
+        return self.local if self.failed else self.shared
+
+    def fail(self, exc: BaseException) -> None:
+        with self._lock:
+            if self.failed:
+                return
+            self.failed = True
+        log.warning(
+            "lost the shared rate limit (Redis: %s); going on with this process's own limit",
+            redact(str(exc)),
+        )
+
+    def try_acquire(self, *args: Any, **kwargs: Any) -> bool:
+        if not self.failed:
+            try:
+                return bool(self.shared.try_acquire(*args, **kwargs))
+            except RedisError as exc:
+                self.fail(exc)
+        return bool(self.local.try_acquire(*args, **kwargs))
+
+    @property
+    def bucket_factory(self) -> Any:
+        return self.active.bucket_factory
+
+    def buckets(self) -> Any:
+        return self.active.buckets()
+
+    def close(self) -> None:
+        for limiter in (self.shared, self.local):
+            with contextlib.suppress(Exception):
+                limiter.close()
+
+
+class _Adapter(LimiterAdapter):
+    """requests-ratelimiter's adapter; a Redis failure while it marks a 429 in the shared
+    bucket switches to the local limiter instead of losing the answer."""
+
+    def _fill_bucket(self, request: requests.PreparedRequest) -> None:
+        try:
+            super()._fill_bucket(request)
+        except RedisError as exc:
+            if isinstance(self.limiter, FailoverLimiter):
+                self.limiter.fail(exc)
+                super()._fill_bucket(request)
+
+
+def build_session(
+    config: EntrezConfig, limiter: Limiter | FailoverLimiter | None = None
+) -> requests.Session:
     """The only place an HTTP session is made. The rate limiter sits in the transport adapter,
     so every attempt, retries included, waits its turn."""
     session = requests.Session()
-    adapter = LimiterAdapter(
-        limiter=limiter or build_limiter(config.rate),
+    adapter = _Adapter(
+        # a FailoverLimiter is used by the adapter as a Limiter (try_acquire, bucket_factory)
+        limiter=limiter or build_limiter(config.rate),  # type: ignore[arg-type]
         per_host=False,
         bucket_name="ncbi-eutils",
         pool_maxsize=max(config.workers, 1) + 2,
@@ -399,10 +483,8 @@ def _limit_wait(raw: object, seconds: float) -> None:
     sock = getattr(getattr(raw, "connection", None), "sock", None)
     timeout = getattr(sock, "gettimeout", lambda: None)()
     if sock is not None and (timeout is None or timeout > seconds):
-        try:
+        with contextlib.suppress(OSError):
             sock.settimeout(max(seconds, 0.01))
-        except OSError:
-            pass
 
 
 def _reason(exc: BaseException) -> str:
