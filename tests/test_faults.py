@@ -590,3 +590,66 @@ def test_redis_dying_mid_run_goes_on_without_it(emulator, tmp_path) -> None:
     assert "Traceback" not in err
     assert emulator.rate_limited == 0
     assert emulator.max_in_window() <= 3
+
+
+# --- the key goes only where it was sent ------------------------------------------------------
+
+
+def test_a_redirect_is_not_followed_and_the_key_never_leaves_for_another_host(
+    emulator, tmp_path
+) -> None:
+    seen: list[bytes] = []
+
+    class Catcher(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            seen.append(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            self.send_response(200)
+            self.end_headers()
+
+        do_GET = do_POST
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    catcher = ThreadingHTTPServer(("127.0.0.1", 0), Catcher)
+    threading.Thread(target=catcher.serve_forever, daemon=True).start()
+
+    class Redirector(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            self.send_response(307)
+            self.send_header("Location", f"http://127.0.0.1:{catcher.server_address[1]}/x")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    redirector = ThreadingHTTPServer(("127.0.0.1", 0), Redirector)
+    threading.Thread(target=redirector.serve_forever, daemon=True).start()
+    try:
+        claims = write(tmp_path / "claims.toml", CLAIMS)
+        url = f"http://127.0.0.1:{redirector.server_address[1]}/entrez/eutils/"
+        env = {"TA1CHECK_EUTILS_URL": url, "NCBI_API_KEY": SECRET, "TA1CHECK_CACHE": ""}
+        proc = process(["check", str(claims), "--format", "json", "--no-cache"], env)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        redirector.shutdown()
+        catcher.shutdown()
+    assert proc.returncode == 3, err
+    assert seen == []
+    message = json.loads(out)["results"][0]["findings"][0]["message"]
+    assert "HTTP 307, a redirect to 127.0.0.1" in message
+    assert SECRET not in out + err
+
+
+@pytest.mark.parametrize("which", ["claims", "article"])
+def test_an_endless_input_file_is_refused_not_read_forever(run, tmp_path, which) -> None:
+    claims = write(tmp_path / "claims.toml", CLAIMS)
+    args = ["check", "/dev/zero"] if which == "claims" else ["draft", "/dev/zero"]
+    if which == "article":
+        args += ["--offline"]
+    del claims
+    out = run(*args)
+    assert out.code == 2, out.stderr
+    assert "over the limit" in out.stderr

@@ -325,7 +325,10 @@ def load_claims(path: Path) -> ClaimsFile:
             raise ClaimsError(
                 path, None, None, f"file is {size} bytes; the limit is {MAX_FILE_BYTES}"
             )
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # bounded even when stat() says 0 (/dev/zero, a pipe)
+            raw = handle.read(MAX_FILE_BYTES + 1)
+        if len(raw) > MAX_FILE_BYTES:
+            raise ClaimsError(path, None, None, f"file is over the limit of {MAX_FILE_BYTES} bytes")
     except ClaimsError:
         raise
     except OSError as exc:

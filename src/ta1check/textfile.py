@@ -107,7 +107,10 @@ def read_text(path: Path, what: str = "file") -> DecodedText:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
             raise TextFileError(f"{path}: the {what} is {size:,} bytes; the limit is 64 MB")
-        raw = path.read_bytes()
+        with path.open("rb") as handle:  # bounded even when stat() says 0 (/dev/zero, a pipe)
+            raw = handle.read(MAX_TEXT_BYTES + 1)
+        if len(raw) > MAX_TEXT_BYTES:
+            raise TextFileError(f"{path}: the {what} is over the limit of 64 MB")
     except OSError as exc:
         raise TextFileError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
     decoded = decode(raw, path)

@@ -397,7 +397,11 @@ class EntrezClient:
             " api_key=<redacted>" if "api_key" in params else "",
         )
         try:
-            response = self.session.post(url, data=params, timeout=timeout, stream=True)
+            # NOTE: no redirects: a 307/308 would resend the form, API key included, to
+            # whatever host the answer names. A mirror that moved is a configuration matter.
+            response = self.session.post(
+                url, data=params, timeout=timeout, stream=True, allow_redirects=False
+            )
             content = _read_capped(response, self.config.max_response_bytes, deadline, self.clock)
         except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
             # (the body is read from urllib3 directly: its errors are not requests' here)
@@ -414,6 +418,12 @@ class EntrezClient:
             what = "rate limited (HTTP 429)" if status == 429 else f"HTTP {status}"
             raise _Retryable(
                 f"NCBI answered {what}", parse_retry_after(response.headers.get("Retry-After"))
+            )
+        if 300 <= status < 400:
+            where = urlsplit(response.headers.get("Location", "")).netloc or "elsewhere"
+            raise FetchFailed(
+                f"NCBI answered HTTP {status}, a redirect to {where}: not followed (the request "
+                "carries the API key); set --eutils-url to the new address if it is right"
             )
         if status not in (200, 400):
             # NOTE: NCBI puts <ERROR> bodies in 200 or 400 answers; 403, 404, 414… are final.
