@@ -73,6 +73,7 @@ def test_the_corpus_is_real_and_large() -> None:
         (34093779, "EFSA Panel on Additives and Products or Substances used in Animal Feed"),
         (34093779, "EFSA FEEDAP Panel"),
         (34093779, "FEEDAP"),
+        (34093779, "European Food Safety Authority"),
         (34093784, "European Food Safety Authority"),
         (34093784, "EFSA"),
         (6789123, "Centers for Disease Control"),
@@ -162,7 +163,7 @@ def test_a_person_and_a_group_are_two_authors() -> None:
     ("pmid", "printed"),
     [
         (34093779, "EFSA Panel on Food Additives and Nutrient Sources added to Food (ANS)"),
-        (34093779, "European Food Safety Authority"),  # another record's group
+        (34093784, "EFSA Panel on Additives and Products or Substances used in Animal Feed"),
         (6789123, "World Health Organization"),
         (36987902, "Brusered Ø"),  # one letter
         (29768149, "O'Brien PM"),

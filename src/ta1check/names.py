@@ -344,6 +344,7 @@ class _Group:
     aliases: frozenset[str]  # parenthesised names and acronyms, as keys
     acronyms: frozenset[str]  # acronyms written in the name ("EFSA", "FEEDAP")
     initials: str  # first letters of every word outside parentheses
+    words: tuple[str, ...] = ()  # every word outside parentheses, folded
 
     @property
     def key(self) -> str:
@@ -363,7 +364,7 @@ def _group(text: str) -> _Group:
         if len(_letters(w)) >= 2 and _letters(w).isupper()
     }
     acronyms |= {a for a in aliases if " " not in a and len(a) <= 12}
-    return _Group(tokens, aliases, frozenset(acronyms), "".join(w[0] for w in words))
+    return _Group(tokens, aliases, frozenset(acronyms), "".join(w[0] for w in words), tuple(words))
 
 
 def _is_abbreviation(acronym: str, group: _Group) -> bool:
@@ -380,14 +381,33 @@ def _is_abbreviation(acronym: str, group: _Group) -> bool:
     return True
 
 
-def _acronym_names(short: _Group, full: _Group, full_names: set[str]) -> bool:
-    """Whether ``short`` is, or gives in parentheses, an acronym of ``full``: one it writes
-    itself ("FEEDAP"), or the initials of its words ("CDC")."""
+def _abbreviates_a_run(acronym: str, words: tuple[str, ...]) -> bool:
+    """ "WHI" in "Writing Group for the Women's Health Initiative Investigators": the initials
+    of consecutive words (little words such as "of" may be skipped)."""
+    for start in range(len(words)):
+        i, j = 0, start
+        while i < len(acronym) and j < len(words):
+            if words[j][0] == acronym[i]:
+                i, j = i + 1, j + 1
+            elif i and words[j] in _GROUP_STOPWORDS:
+                j += 1
+            else:
+                break
+        if i == len(acronym):
+            return True
+    return False
+
+
+def _acronym_names(short: _Group, full: _Group, full_names: set[str], within: bool) -> bool:
+    """Whether ``short`` is, or gives in parentheses, an acronym of ``full``: one ``full`` gives
+    in parentheses ("FEEDAP"), or the initials of its words ("CDC"); with ``within``, also an
+    acronym ``full`` writes among its words ("EFSA" for "EFSA Panel on …")."""
     candidates = {a for a in short.aliases if a in short.acronyms}
     if len(short.tokens) <= 1:
         candidates |= short.acronyms
     return any(
-        a.isalnum() and (a in full.acronyms or a in full_names or _is_abbreviation(a, full))
+        a.isalnum()
+        and ((within and a in full.acronyms) or a in full_names or _is_abbreviation(a, full))
         for a in (c.replace(" ", "") for c in candidates)
     )
 
@@ -408,11 +428,23 @@ def compare_group(printed: str, collective: str) -> bool:
     their_names = {theirs.key, *theirs.aliases} - {""}
     if my_names & their_names:
         return True
-    if _acronym_names(mine, theirs, their_names) or _acronym_names(theirs, mine, my_names):
+    if _acronym_names(mine, theirs, their_names, True) or _acronym_names(
+        theirs, mine, my_names, False
+    ):
+        return True
+    # "European Food Safety Authority" for a name that writes "EFSA"
+    spelled = "".join(t[0] for t in mine.tokens)
+    if len(spelled) >= 3 and spelled in theirs.acronyms | theirs.aliases:
         return True
     their_words = set(theirs.tokens) | theirs.acronyms | theirs.aliases
+
+    def present(token: str) -> bool:
+        return token in their_words or (
+            token in mine.acronyms and len(token) >= 3 and _abbreviates_a_run(token, theirs.words)
+        )
+
     specific = [t for t in mine.tokens if t not in _GENERIC_GROUP_WORDS]
-    if len(mine.tokens) >= 2 and specific and all(t in their_words for t in mine.tokens):
+    if len(mine.tokens) >= 2 and specific and all(present(t) for t in mine.tokens):
         return True
     my_words = set(mine.tokens) | mine.acronyms | mine.aliases
     their_specific = [t for t in theirs.tokens if t not in _GENERIC_GROUP_WORDS]
