@@ -25,7 +25,7 @@ import orjson
 
 from .cache import NotFound
 from .fulltext import FullText
-from .parse import BadResponse, UnsafeXML, parse_pubmed_xml, read_prolog
+from .parse import BadResponse, UnsafeXML, parse_pubmed_xml, split_prolog
 from .record import RECORD_FORMAT, Record
 from .source import Outcome, Progress, Unverified, merged
 
@@ -80,9 +80,9 @@ _PMID = re.compile(rb"<PMID[^>]{0,200}>\s*(\d+)\s*</PMID>")
 _CHUNK = 1 << 20
 
 
-def _elements(stream: IO[bytes], path: Path) -> Iterator[tuple[bytes, bytes]]:
-    """(tag, raw bytes) of each top-level record element, scanning the stream in chunks, in
-    linear time and memory bounded by ``MAX_ELEMENT``.
+def _elements(stream: IO[bytes], path: Path, head: bytes = b"") -> Iterator[tuple[bytes, bytes]]:
+    """(tag, raw bytes) of each top-level record element, scanning ``head`` then the stream in
+    chunks, in linear time and memory bounded by ``MAX_ELEMENT``.
 
     NOTE: the raw bytes are kept as written (namespaces, MathML, character references);
     re-serialising with ElementTree would rename namespace prefixes, which Bio.Entrez refuses.
@@ -90,7 +90,7 @@ def _elements(stream: IO[bytes], path: Path) -> Iterator[tuple[bytes, bytes]]:
     tag is looked for only in what was not searched yet: searching again from the start tag
     for every chunk made an unclosed element cost quadratic time (98 s for a 500 MB bomb).
     """
-    buffer = b""
+    buffer = head
     pos = 0  # where the unread part of ``buffer`` starts: no copy per element
     begin = -1  # where the open element starts, if one is open
     tag = end_tag = b""
@@ -135,17 +135,18 @@ def _elements(stream: IO[bytes], path: Path) -> Iterator[tuple[bytes, bytes]]:
 _UTF8 = re.compile(r"utf-?8|(us-)?ascii", re.IGNORECASE)
 
 
-def _check_prolog(path: Path) -> None:
+def _read_prolog(stream: IO[bytes], path: Path) -> bytes:
     """Refuse a file whose prolog declares entities or an encoding other than UTF-8, wherever
     the declaration sits: the records are parsed inside a prolog of ours (UTF-8, PubMed's DTD),
-    so what the file's own prolog declares would otherwise be silently dropped."""
-    with _open(path) as stream:
-        try:
-            prolog = read_prolog(stream.read)
-        except UnsafeXML as exc:
-            raise RecordsError(f"{path}: {exc.cause}") from None
+    so what the file's own prolog declares would otherwise be silently dropped. Returns what
+    was read past the prolog."""
+    try:
+        prolog, rest = split_prolog(stream.read)
+    except UnsafeXML as exc:
+        raise RecordsError(f"{path}: {exc.cause}") from None
     if prolog.encoding is not None and not _UTF8.fullmatch(prolog.encoding):
         raise RecordsError(f"{path}: the XML is in {prolog.encoding}; PubMed files are UTF-8")
+    return rest
 
 
 def iter_file(path: Path, wanted: Collection[int] | None = None) -> Iterator[Record | Deleted]:
@@ -154,12 +155,12 @@ def iter_file(path: Path, wanted: Collection[int] | None = None) -> Iterator[Rec
     stays bounded whatever the file's size. A record not wanted is skipped before it is parsed,
     and so is one that a later record of the same PMID replaces before the batch is parsed."""
     try:
-        _check_prolog(path)
         with _open(path) as stream:
+            rest = _read_prolog(stream, path)
             # PMID (or, lacking one, a key of its own) -> (raw record, its markup)
             pending: dict[object, tuple[bytes, int]] = {}
             size = markup = 0
-            for tag, raw in _elements(stream, path):
+            for tag, raw in _elements(stream, path, rest):
                 if tag == b"DeleteCitation":
                     yield from _parse([r for r, _ in pending.values()], path)
                     pending, size, markup = {}, 0, 0

@@ -139,6 +139,12 @@ def read_prolog(read: Callable[[int], bytes]) -> Prolog:
     """Read the prolog from ``read`` (a stream's ``read``) up to the root element's start tag,
     in bounded memory and linear time. Raises ``UnsafeXML`` for an internal DTD subset, an
     encoding whose bytes are not ASCII-like, or anything a prolog cannot hold."""
+    return split_prolog(read)[0]
+
+
+def split_prolog(read: Callable[[int], bytes]) -> tuple[Prolog, bytes]:
+    """``read_prolog``, and the bytes read past the prolog (from the root's ``<``): the caller
+    goes on reading the stream from there, without a second pass."""
     source = _Bytes(read)
     if source.peek(3) == b"\xef\xbb\xbf":
         source.pos += 3
@@ -188,7 +194,7 @@ def read_prolog(read: Callable[[int], bytes]) -> Prolog:
         literal = doctype.group("system") or doctype.group("system2")
         system = literal[1:-1].decode("utf-8", "replace") if literal else None
     root = doctype.group("root").decode("utf-8", "replace") if doctype is not None else None
-    return Prolog(encoding, root, system)
+    return Prolog(encoding, root, system), source.buf[source.pos :]
 
 
 def _name_start(byte: bytes) -> bool:
