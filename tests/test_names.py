@@ -73,7 +73,6 @@ def test_the_corpus_is_real_and_large() -> None:
         (34093779, "EFSA Panel on Additives and Products or Substances used in Animal Feed"),
         (34093779, "EFSA FEEDAP Panel"),
         (34093779, "FEEDAP"),
-        (34093779, "European Food Safety Authority"),
         (34093784, "European Food Safety Authority"),
         (34093784, "EFSA"),
         (6789123, "Centers for Disease Control"),
@@ -165,6 +164,8 @@ def test_a_person_and_a_group_are_two_authors() -> None:
         (34093779, "EFSA Panel on Food Additives and Nutrient Sources added to Food (ANS)"),
         (34093784, "EFSA Panel on Additives and Products or Substances used in Animal Feed"),
         (6789123, "World Health Organization"),
+        (34093779, "European Food Safety Authority"),  # the Authority, not its FEEDAP Panel
+        (34093779, "European Food Safety Authority (EFSA)"),
         (36987902, "Brusered Ø"),  # one letter
         (29768149, "O'Brien PM"),
         (26702244, "Acosta Suarez"),  # surnames swapped is another person
@@ -436,3 +437,24 @@ def test_german_transliteration_matches_both_ways(name: str) -> None:
     assert compare(german, Author(name, "A", "A")).initials
     assert compare(name, Author(german, "A", "A")).initials
     assert compare(anyascii(name), Author(name, "A", "A")).initials
+
+
+def test_every_group_of_the_corpus_names_itself_as_editors_print_it() -> None:
+    """Every collective author of the corpus (any position), in full, with "The", in capitals,
+    without its parenthesised acronym and as that acronym alone, read from a citation."""
+    groups = sorted({a.collective for r in RECORDS.values() for a in r.authors if a.collective})
+    assert len(groups) >= 300
+    failures = []
+    for name in groups:
+        forms = [name, name.upper()]
+        if name[:1].isupper():
+            forms.append(f"The {name}")
+        plain = re.sub(r"\s*\([^()]*\)", "", name).strip()
+        if plain != name:
+            forms.append(plain)
+            forms += re.findall(r"\(([A-Z][A-Z0-9-]+)\)", name)
+        for form in forms:
+            printed = parse_citation(f"{form}, J Test (2020)").first_author_printed
+            if printed is None or not compare(printed, Author(collective=name)).initials:
+                failures.append((name, form, printed))
+    assert not failures, failures[:10]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from .normalize import fold
 from .pubmed.record import Author
@@ -73,7 +73,9 @@ _GROUP_STOPWORDS = frozenset(
 )
 _PAREN = re.compile(r"\(([^()]*)\)")
 #: What PubMed appends to some groups' names: "Epi25 Collaborative. Electronic address: …".
-_EMAIL_NOTE = re.compile(r"[.,;]?\s*(?:Electronic address:|E-?mail:|\S+@\S+).*$", re.IGNORECASE)
+_EMAIL_NOTE = re.compile(
+    r"[.,;]?\s*(?:Electronic address:|E-?mail:|\S+@\S+\.[A-Za-z]{2,}\b).*$", re.IGNORECASE
+)
 _AND = re.compile(r"\s+(?:and|&)\s+|\s*&\s*", re.IGNORECASE)
 #: German and Scandinavian transliteration: "Müller" is also printed "Mueller".
 _TRANSLITERATION = str.maketrans(
@@ -330,12 +332,19 @@ def compare_person(printed: PrintedName, last_name: str, fore_name: str, initial
 # --- groups -------------------------------------------------------------------------------
 
 
+def _generic_stems() -> frozenset[str]:
+    return frozenset(_group_token(w) for w in _GENERIC_GROUP_WORDS)
+
+
 def _group_token(word: str) -> str:
     word = word.replace("isation", "ization").replace("centre", "center")
     word = word.replace("programme", "program")
     if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
         word = word[:-1]
     return word
+
+
+_GENERIC_STEMS = _generic_stems()
 
 
 @dataclass(frozen=True)
@@ -345,6 +354,7 @@ class _Group:
     acronyms: frozenset[str]  # acronyms written in the name ("EFSA", "FEEDAP")
     initials: str  # first letters of every word outside parentheses
     words: tuple[str, ...] = ()  # every word outside parentheses, folded
+    single: bool = False  # printed as one word ("E-MIPS", "WHO")
 
     @property
     def key(self) -> str:
@@ -359,26 +369,47 @@ def _group(text: str) -> _Group:
     tokens = tuple(_group_token(w) for w in words if w not in _GROUP_STOPWORDS)
     aliases = frozenset(k for k in (fold(a).replace(" ", "") for a in _PAREN.findall(text)) if k)
     acronyms = {
-        fold(w)
+        fold(w).replace(" ", "")
         for w in re.split(r"[\s,;/()]+", text)
         if len(_letters(w)) >= 2 and _letters(w).isupper()
     }
-    acronyms |= {a for a in aliases if " " not in a and len(a) <= 12}
-    return _Group(tokens, aliases, frozenset(acronyms), "".join(w[0] for w in words), tuple(words))
+    acronyms |= {
+        fold(a).replace(" ", "")
+        for a in _PAREN.findall(text)
+        if 2 <= len(_letters(a)) <= 12 and _letters(a).replace(" ", "").isupper()
+    }
+    return _Group(
+        tokens,
+        aliases,
+        frozenset(acronyms),
+        "".join(w[0] for w in words),
+        tuple(words),
+        len(main.split()) <= 1,
+    )
 
 
 def _is_abbreviation(acronym: str, group: _Group) -> bool:
-    """ "CDC" for Centers for Disease Control and Prevention, "WHO", "NICE": the acronym's
-    letters are initials of the name's words, in order, the first word's first."""
-    if len(acronym) < 3 or not group.initials or acronym[0] != group.initials[0]:
+    """ "CDC" for Centers for Disease Control and Prevention, "WHO", "NICE", "MoH": the
+    acronym's letters are the initials of the name's words in order, from the first; little
+    words ("of", "and") may be left out or not, and one other word at most."""
+    words = group.words
+    if len(acronym) < 3 or not words or acronym[0] != words[0][0]:
         return False
-    pos = 0
-    for ch in acronym:
-        pos = group.initials.find(ch, pos)
-        if pos < 0:
+
+    @cache
+    def fits(i: int, j: int, skips: int) -> bool:
+        if i == len(acronym):
+            rest = [w for w in words[j:] if w not in _GROUP_STOPWORDS]
+            return skips + len(rest) <= 1
+        if j == len(words):
             return False
-        pos += 1
-    return True
+        if words[j][0] == acronym[i] and fits(i + 1, j + 1, skips):
+            return True
+        if words[j] in _GROUP_STOPWORDS:
+            return fits(i, j + 1, skips)
+        return skips < 1 and fits(i, j + 1, skips + 1)
+
+    return fits(0, 0, 0)
 
 
 def _abbreviates_a_run(acronym: str, words: tuple[str, ...]) -> bool:
@@ -400,16 +431,20 @@ def _abbreviates_a_run(acronym: str, words: tuple[str, ...]) -> bool:
 
 def _acronym_names(short: _Group, full: _Group, full_names: set[str], within: bool) -> bool:
     """Whether ``short`` is, or gives in parentheses, an acronym of ``full``: one ``full`` gives
-    in parentheses ("FEEDAP"), or the initials of its words ("CDC"); with ``within``, also an
-    acronym ``full`` writes among its words ("EFSA" for "EFSA Panel on …")."""
-    candidates = {a for a in short.aliases if a in short.acronyms}
-    if len(short.tokens) <= 1:
-        candidates |= short.acronyms
-    return any(
-        a.isalnum()
-        and ((within and a in full.acronyms) or a in full_names or _is_abbreviation(a, full))
-        for a in (c.replace(" ", "") for c in candidates)
-    )
+    in parentheses ("FEEDAP"), or the initials of its words ("CDC"); with ``within``, a
+    ``short`` that is only an acronym may also be one that ``full`` writes among its words
+    ("EFSA" for "EFSA Panel on …")."""
+    aliases = {a for a in short.aliases if a in short.acronyms}
+    alone = short.acronyms if short.single or len(short.tokens) <= 1 else set()
+    for candidate in aliases | alone:
+        a = candidate.replace(" ", "")
+        if not a.isalnum():
+            continue
+        if a in full_names or _is_abbreviation(a, full):
+            return True
+        if within and candidate in alone and a in full.acronyms:
+            return True
+    return False
 
 
 def compare_group(printed: str, collective: str) -> bool:
@@ -434,7 +469,9 @@ def compare_group(printed: str, collective: str) -> bool:
         return True
     # "European Food Safety Authority" for a name that writes "EFSA"
     spelled = "".join(t[0] for t in mine.tokens)
-    if len(spelled) >= 3 and spelled in theirs.acronyms | theirs.aliases:
+    if len(spelled) >= 3 and (
+        spelled in theirs.aliases or (theirs.single and spelled in theirs.acronyms)
+    ):
         return True
     their_words = set(theirs.tokens) | theirs.acronyms | theirs.aliases
 
@@ -443,11 +480,11 @@ def compare_group(printed: str, collective: str) -> bool:
             token in mine.acronyms and len(token) >= 3 and _abbreviates_a_run(token, theirs.words)
         )
 
-    specific = [t for t in mine.tokens if t not in _GENERIC_GROUP_WORDS]
+    specific = [t for t in mine.tokens if t not in _GENERIC_STEMS]
     if len(mine.tokens) >= 2 and specific and all(present(t) for t in mine.tokens):
         return True
     my_words = set(mine.tokens) | mine.acronyms | mine.aliases
-    their_specific = [t for t in theirs.tokens if t not in _GENERIC_GROUP_WORDS]
+    their_specific = [t for t in theirs.tokens if t not in _GENERIC_STEMS]
     return (
         len(theirs.tokens) >= 2
         and len(their_specific) >= 2
@@ -553,7 +590,7 @@ def split_authors(part: str) -> list[str]:
         for segment in segments:
             names += split_authors(segment) if _AND.search(segment.strip()) else [segment]
         return [_without_and(n).strip() for n in names if _without_and(n).strip()]
-    pieces = [p.strip(" ,;") for p in _AND.split(part)]
+    pieces = [p.strip(" ,;") for p in _split_outside_parentheses(part)]
     pieces = [p for p in pieces if p]
     if len(pieces) < 2:
         return pieces
@@ -566,13 +603,32 @@ def split_authors(part: str) -> list[str]:
     return [part]
 
 
+def _split_outside_parentheses(text: str) -> list[str]:
+    """``text`` cut at each "and" or "&" that is not inside parentheses."""
+    depth, masked = 0, []
+    for ch in text:
+        depth += ch == "("
+        masked.append(ch if depth == 0 else "\0")
+        depth -= ch == ")" and depth > 0
+    pieces, start = [], 0
+    for match in _AND.finditer("".join(masked)):
+        pieces.append(text[start : match.start()])
+        start = match.end()
+    pieces.append(text[start:])
+    return pieces
+
+
 def _names_a_group_after_a_person(person: str, group: str) -> bool:
     """Whether "PERSON and GROUP" is a person and a group rather than one group's name: the
     person has initials, or the group starts with "the" or has an acronym ("KEYNOTE-204")."""
     if any(is_initials(w) for w in person.split()[1:]):
         return True
     words = group.split()
-    return words[0].casefold() == "the" or any(
+    if words[0].casefold() == "the":
+        return True
+    if not any(ch.islower() for ch in group):
+        return False  # in capitals throughout, no word stands out as an acronym
+    return any(
         not w.startswith("(") and len(_letters(w)) >= 2 and _letters(w).isupper() for w in words
     )
 
