@@ -21,9 +21,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import write
 from emulator import Emulator, real_records
+from ta1check.pubmed.files import RecordsError, iter_file
+from ta1check.pubmed.fulltext import parse_pmc_xml
+from ta1check.pubmed.parse import BadResponse, parse_pubmed_xml
 
 OBYRNE = 29768149
 BASE = 2930949  # Reuler, West J Med 1985; PMC1306303 (see test_integrity_fulltext)
@@ -487,3 +492,39 @@ def test_an_index_killed_mid_write_is_refused_then_recovered_by_index(run, tmp_p
     assert out.code == 2 and "run `ta1check index` on it again" in out.stderr
     assert run("index", str(tmp_path / "r.xml"), "--index", str(index)).code == 0
     assert run("check", str(claims), "--records", str(index), "-q").stdout == "1 claim: 1 ok\n"
+
+
+# --- any prolog ----------------------------------------------------------------------------------
+
+MISC = st.one_of(
+    st.integers(0, 20_000).map(lambda n: b" \n\t\r"[n % 4 : n % 4 + 1] * n),
+    st.text(st.characters(codec="ascii", exclude_characters="-"), max_size=5_000).map(
+        lambda t: b"<!--" + t.encode() + b"-->"
+    ),
+    st.text(st.characters(codec="ascii", exclude_characters="?"), max_size=3_000).map(
+        lambda t: b"<?pi " + t.encode() + b"?>"
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(misc=st.lists(MISC, max_size=6), external=st.booleans(), gz=st.booleans())
+def test_an_internal_subset_is_refused_after_any_prolog(
+    tmp_path_factory, misc: list[bytes], external: bool, gz: bool
+) -> None:
+    """Whatever comments, processing instructions and whitespace come first, a DOCTYPE with
+    an internal subset is refused by every reader, and its entity never reaches a record."""
+    doctype = (
+        b"<!DOCTYPE PubmedArticleSet "
+        + (PUBMED_2025 if external else b"")
+        + b' [<!ENTITY inj "INJECTED">]>'
+    )
+    body = efetch_body(b"".join(misc) + doctype, injected_record())
+    with pytest.raises(BadResponse, match="declares its own entities"):
+        parse_pubmed_xml(body)
+    with pytest.raises(BadResponse, match="declares its own entities"):
+        parse_pmc_xml(body.replace(b"PubmedArticleSet", b"pmc-articleset"))
+    path = tmp_path_factory.mktemp("p") / "r.xml"
+    path.write_bytes(gzip.compress(body) if gz else body)
+    with pytest.raises(RecordsError, match="declares its own entities"):
+        list(iter_file(path))
