@@ -14,6 +14,25 @@ Files (gzip; sizes are uncompressed):
 - ``one record with a 15 MB abstract``: under ``MAX_ELEMENT``.
 
 Run: ``uv run python bench/hostile_records.py [--sizes 120 500]``.
+
+Measured 2026-11-25, 2 cores shared with other work (start-up alone took about 2.5 s wall):
+
+| file | gzip KB | exit | wall s | peak RSS MB |
+|---|---:|---:|---:|---:|
+| unclosed 120 MB | 121 | 2 | 3.89 | 88 |
+| prolog comment 120 MB | 123 | 0 | 7.12 | 55 |
+| copies 120 MB | 1,012 | 0 | 5.19 | 57 |
+| others 120 MB | 1,025 | 0 | 5.64 | 58 |
+| unclosed 500 MB | 504 | 2 | 4.36 | 88 |
+| prolog comment 500 MB | 501 | 0 | 9.83 | 55 |
+| copies 500 MB | 4,205 | 0 | 8.84 | 58 |
+| others 500 MB | 4,260 | 0 | 7.74 | 57 |
+| one record of 499,000 tags | 22 | 0 | 18.99 | 263 |
+| one record of 600,000 tags | 25 | 2 | 2.72 | 71 |
+| one record with a 15 MB abstract | 41 | 0 | 4.01 | 221 |
+
+Before (issue #15): unclosed 120 MB peaked at 294 MB; 500 MB at 1.06 GB and 98 s. Copies
+120 MB took 38 s (155 MB) before a record replaced by a later one of its PMID went unparsed.
 """
 
 from __future__ import annotations
