@@ -29,7 +29,7 @@ from ta1check.figures import Kind, Section, extract, judge, stated_quantities
 _SPACE = "[ \u00a0\u2000-\u200a\u202f\u205f\u3000]"
 _TOKEN = re.compile(
     rf"(?<![\w.,·])"
-    rf"(?P<sign>(?:(?<=^)|(?<=[\s(\[=:;,<>/]))[-−])?"
+    rf"(?P<sign>(?:(?<=^)|(?<=[\s(\[=:;,<>]))[-−])?"
     rf"(?P<num>\d{{1,3}}(?:{_SPACE}\d{{3}})+(?:[.·]\d+)?(?!\d|[.,]\d)"
     rf"|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?(?![\d.,]\d)"
     rf"|\d+(?:[.·]\d+)?)"
@@ -185,7 +185,7 @@ def measure() -> Figures:
         printed = [p for s in sections for p in printed_numbers(pmid, s.text)]
         extracted = [q for s in sections for q in extract(s.text)]
         values = {abs(p.value) for p in printed} | {abs(q.value) for q in extracted}
-        values |= {abs(q.mantissa) for q in extracted if q.mantissa is not None}
+        values |= {abs(q.alternative) for q in extracted if q.alternative is not None}
         plain = {abs(p.value) for p in printed if p.kind is not Kind.PERCENT}
         plain |= {abs(q.value) for q in extracted if not q.percent or q.inferred}
         percents = {abs(p.value) for p in printed if p.kind is Kind.PERCENT}

@@ -176,6 +176,7 @@ def _spell(number: list[str]) -> str:
 # elsewhere and no comma thousands. Chemical locants ("3,4-dihydroxy", "1,25(OH)", "6,6'-"),
 # superscript citations ("^1,2") and intervals ("[0,1]") are neither, and are no evidence.
 _COMMA_NUMBER = re.compile(r"(?<![\w,.^])(\d+),(\d+)(?!\d|,\d)")
+_DOT_THOUSANDS = re.compile(r"(?<![\w.,])[1-9]\d{0,2}(?:\.\d{3})+(?!\d|[.,]\d)")
 _COMMA_THOUSANDS = re.compile(r"\d,\d{3},\d{3}(?!\d)|(?<![\d,])\d{1,3},\d{3}\.\d")
 
 
@@ -208,6 +209,9 @@ def _decimal_commas(text: str) -> str:
         for m, role in roles
     )
     decimal_text = evidence and _COMMA_THOUSANDS.search(text) is None
+    if decimal_text:  # its thousands are dots, if any: "1.480 pacientes, 4,3 años"
+        text = _DOT_THOUSANDS.sub(lambda m: m.group(0).replace(".", ""), text)
+        roles = [(m, _comma_role(text, m)) for m in _COMMA_NUMBER.finditer(text)]
     out: list[str] = []
     pos = 0
     for m, role in roles:
@@ -266,8 +270,9 @@ class Quantity:
     #: The kind was read from a neighbour ("32, 41 and 52%"), so a plain number may match it.
     inferred: bool = False
     unit: str | None = None
-    #: "1.5 × 10(9)" printed without its power of ten reads 1.5.
-    mantissa: Decimal | None = field(default=None, compare=False)
+    #: Another reading of the printed number: "1.5 × 10(9)" read without its power of ten is
+    #: 1.5; "12.6/100.000" is probably a hundred thousand, printed with a dot for thousands.
+    alternative: Decimal | None = field(default=None, compare=False)
 
     @property
     def percent(self) -> bool:
@@ -289,7 +294,7 @@ _NUMBER = re.compile(
       | [eE](?P<e3>[-+]?\d{1,3})(?![\w.])
     )?
     (?P<scale>\ ?(?i:thousand|million|billion)s?\b)?
-    (?P<plus>\+)?
+    (?P<plus>\+(?!/?-))?                   # "11,000+", not the "+" of "7.7+/-1.5"
     (?P<pct>\ ?%)?
     """,
     re.VERBOSE,
@@ -317,12 +322,19 @@ _INTERVAL_OPENING = re.compile(
     r"[ \t]?[(\[][ \t]?(?:(?:IQR|interquartile[ ]range|range|95%[ ]?CI|CI)[ \t]?[,:=]?[ \t]?)?",
     re.IGNORECASE,
 )
-_UNIT_AFTER = re.compile(r"[ \t]?-?([A-Za-z]{1,24})")
+# The word after a number, past a spread ("7.7 ± 1.5 mmol", "7.7+/-1.5 mmol") and a bracket
+# ("4.6 (3.1-6.0) years"): its unit.
+_UNIT_AFTER = re.compile(
+    r"(?:[ \t]?(?:±|\+/-|\+-)[ \t]?-?\d[\d.]{0,12})?"
+    r"(?:[ \t]?[(\[][^()\[\]]{0,30}[)\]])?"
+    r"[ \t]?-?([A-Za-z]{1,24})"
+)
 _MAX_DIGITS = 30  # longer digit strings are identifiers, not figures
+_UNIT_WINDOW = 80  # what _UNIT_AFTER can read
 
 
 def _unit(text: str, end: int) -> str | None:
-    m = _UNIT_AFTER.match(text, end)
+    m = _UNIT_AFTER.match(text, end, end + _UNIT_WINDOW)
     if m is None:
         return None
     word = m.group(1).lower()
@@ -353,7 +365,10 @@ def extract(text: str, *, skip_confidence_levels: bool = False) -> tuple[Quantit
         power = int(exponent) if exponent else 0
         if m.group("scale"):
             power += _SCALE_EXPONENT[m.group("scale").strip().lower().rstrip("s")]
-        mantissa = value if power else None
+        alternative = value if power else None
+        frac = m.group("frac")
+        if not power and frac == ".000" and m.group("int") and m.group("int") != "0":
+            alternative = value * 1000  # "12.6/100.000": thousands, in a European style
         if power:
             value, decimals = value.scaleb(power), decimals - power
         kind = Kind.NUMBER
@@ -364,11 +379,11 @@ def extract(text: str, *, skip_confidence_levels: bool = False) -> tuple[Quantit
         if (
             skip_confidence_levels
             and kind is Kind.PERCENT
-            and _CONFIDENCE_LEVEL.match(normalized, m.end())
+            and _CONFIDENCE_LEVEL.match(normalized, m.end(), m.end() + 20)
         ):
             continue
         unit = None if m.group("pct") else _unit(normalized, m.end())
-        quantity = Quantity(value, decimals, kind, m.group(0).strip(), False, unit, mantissa)
+        quantity = Quantity(value, decimals, kind, m.group(0).strip(), False, unit, alternative)
         found.append((quantity, start, m.end()))
     return tuple(_spread_percentages(normalized, found))
 
@@ -406,7 +421,7 @@ def _spread_percentages(text: str, found: list[tuple[Quantity, int, int]]) -> li
 
 
 def _with_kind(q: Quantity, kind: Kind, inferred: bool) -> Quantity:
-    return Quantity(q.value, q.decimals, kind, q.text, inferred, None, q.mantissa)
+    return Quantity(q.value, q.decimals, kind, q.text, inferred, None, q.alternative)
 
 
 def _identifier_before(text: str, start: int) -> bool:
@@ -426,7 +441,7 @@ def _identifier_before(text: str, start: int) -> bool:
 _NAME_END = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz+")
 # A minus sign follows a space, an opening bracket or a relation; any other dash ("26-52",
 # "1975--1977", "marsh--1967", "(HIF)-1") joins or names, it does not negate.
-_SIGN_AFTER = frozenset(" \t\n([{=:;,<>≤≥/~±≈")
+_SIGN_AFTER = frozenset(" \t\n([{=:;,<>≤≥~±≈")
 
 
 def _is_range_dash(text: str, start: int) -> bool:
@@ -472,11 +487,12 @@ def compatible(stated: Quantity, candidate: Quantity) -> bool:
 
 def _rounding_of(stated: Quantity, candidate: Quantity) -> bool:
     """Whether ``stated`` is ``candidate`` printed with fewer decimals ("41%" for "40.6%",
-    "1.2 million" for "1,170,000"). A whole number with a unit is a rounding only of a value
-    in the same unit: "8 years" does not round "7.7 kg"."""
+    "1.2 million" for "1,170,000"). A number stated with its unit rounds only a value printed
+    with the same unit: "8 years" rounds "7.7 years" and "7.7 ± 2.1 years", not the "7.7" of
+    "7.7 mmol per liter" or of "7.7 at month 12"."""
     if candidate.decimals <= stated.decimals:
         return False
-    if stated.unit and candidate.unit and stated.unit != candidate.unit:
+    if stated.unit and stated.unit != candidate.unit:
         return False
     return _rounded(candidate.value, stated.decimals) == stated.value
 
@@ -489,7 +505,11 @@ def match(stated: Quantity, candidates: Iterable[Quantity]) -> tuple[Match, Quan
         if c.value == stated.value:
             return Match.FOUND, c
     for c in pool:
-        if c.mantissa is not None and c.mantissa == stated.value and stated.mantissa is None:
+        if (
+            c.alternative is not None
+            and c.alternative == stated.value
+            and stated.alternative is None
+        ):
             return Match.FOUND, c
     for c in pool:
         if _rounding_of(stated, c):
@@ -512,8 +532,8 @@ class Pool:
         by_value: dict[Decimal, list[Quantity]] = {}
         for q in quantities:
             by_value.setdefault(q.value, []).append(q)
-            if q.mantissa is not None:
-                by_value.setdefault(q.mantissa, []).append(q)
+            if q.alternative is not None:
+                by_value.setdefault(q.alternative, []).append(q)
         ordered = tuple(sorted(quantities, key=lambda q: q.value))
         return cls(
             tuple(quantities),
@@ -527,7 +547,7 @@ class Pool:
         exact = [c for c in same if c.value == stated.value]
         if exact:
             return Match.FOUND, exact[0]
-        if same and stated.mantissa is None:
+        if same and stated.alternative is None:
             return Match.FOUND, same[0]
         half = Decimal(5).scaleb(-stated.decimals - 1)
         lo = bisect.bisect_left(self.values, stated.value - half)
