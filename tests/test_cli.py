@@ -123,7 +123,8 @@ def test_internal_error_is_one_line_exit_4(run, emulator, tmp_path, monkeypatch)
     assert out.code == 4 and "Traceback" in out.stderr
 
 
-def test_usage_errors_exit_2(run) -> None:
+def test_usage_errors_exit_2(run, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)  # no claims.toml here: `check` alone has nothing to check
     assert run("check").code == 2
     assert run("check", "x.toml", "--format", "yaml").code == 2
     assert run("check", "x.toml", "--max-age", "soon").code == 2

@@ -396,9 +396,9 @@ def test_an_api_key_quoted_back_by_the_server_is_in_no_report(emulator, tmp_path
     emulator.retry_after = "0"
     claims = write(tmp_path / "claims.toml", CLAIMS)
     formats = ["json", "junit", "sarif", "github", "markdown"]
-    args = ["check", str(claims), "-vv", "--timeout", "4", "--format", "table"]
+    args = ["check", str(claims), "-vv", "--timeout", "4", "--report", "table"]
     for name in formats:
-        args += ["--format", name, "--output", str(tmp_path / f"r.{name}")]
+        args += ["--report", f"{name}={tmp_path / f'r.{name}'}"]
     summary = tmp_path / "summary.md"
     env = {
         "TA1CHECK_EUTILS_URL": emulator.url,

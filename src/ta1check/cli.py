@@ -44,6 +44,7 @@ from .pubmed.source import Unverified
 from .redaction import redact, register, safe_url
 from .report import REPORTER_BY_NAME, get_reporter
 from .report.json import record_json
+from .report.targets import ReportSpecError, resolve
 from .show import render_record, toml_snippet
 from .textfile import TextFileError
 
@@ -177,22 +178,73 @@ def cli() -> None:
     """Verify an article's citations against PubMed."""
 
 
-@cli.command("check")
-@click.argument("claims", nargs=-1, required=True)
+class _OrderedCommand(click.Command):
+    """A command that remembers the order of its options on the command line (click keeps it
+    only while parsing): which ``--output`` follows which ``--format``."""
+
+    def make_parser(self, ctx: click.Context) -> Any:
+        parser = super().make_parser(ctx)
+        parse = parser.parse_args
+
+        def parse_args(args: list[str]) -> Any:
+            opts, largs, order = parse(args)
+            ctx.meta["ta1check.order"] = [p.name for p in order]
+            return opts, largs, order
+
+        parser.parse_args = parse_args  # type: ignore[method-assign]
+        return parser
+
+
+def _legacy_occurrences(
+    ctx: click.Context, formats: Sequence[str], outputs: Sequence[Path]
+) -> list[tuple[str, str]]:
+    """``--format`` and ``--output`` values as ``(kind, value)`` in command-line order."""
+    order = [n for n in ctx.meta.get("ta1check.order", []) if n in ("formats", "outputs")]
+    values = {"formats": iter(formats), "outputs": iter(str(o) for o in outputs)}
+    kinds = {"formats": "format", "outputs": "output"}
+    return [(kinds[n], next(values[n])) for n in order]
+
+
+_EXIT_CODES = """\b
+Reports: --report FORMAT=FILE for a file, --report FORMAT for stdout (at most one); repeat
+for several. Formats: table (default), json, junit, github, sarif, markdown.
+
+\b
+Exit codes:
+  0  nothing at or above --fail-on (default error)
+  1  a finding at or above it: a broken citation
+  2  usage error or invalid claims file; nothing was checked
+  3  no broken citation, but some claims could not be verified (even with --fail-on never)
+  4  internal error (a bug)
+  130  interrupted (Ctrl-C)
+"""
+
+
+@cli.command("check", cls=_OrderedCommand, epilog=_EXIT_CODES)
+@click.argument("claims", nargs=-1)
+@click.option(
+    "--report",
+    "report_specs",
+    metavar="FORMAT[=FILE]",
+    multiple=True,
+    help="A report and where it goes: json=ta1check.json, or json (or json=-) for stdout. "
+    "Repeatable; at most one to stdout; default: table to stdout. FORMAT is one of "
+    + ", ".join(REPORTER_BY_NAME)
+    + ".",
+)
 @click.option(
     "--format",
     "formats",
     type=click.Choice(list(REPORTER_BY_NAME)),
     multiple=True,
-    help="Report format (repeatable; default table). Each --output goes to the --format at "
-    "the same position; a format without one goes to stdout.",
+    help="Older spelling: a report to stdout, or to the --output that follows it.",
 )
 @click.option(
     "--output",
     "outputs",
     type=click.Path(dir_okay=False, path_type=Path),
     multiple=True,
-    help="File for the report of the --format at the same position.",
+    help="Older spelling: the file of the --format just before it. Use --report FORMAT=FILE.",
 )
 @click.option(
     "--fail-on",
@@ -229,6 +281,7 @@ def cli() -> None:
 @_network_options
 def check_command(
     claims: Sequence[str],
+    report_specs: Sequence[str],
     formats: Sequence[str],
     outputs: Sequence[Path],
     article: Path | None,
@@ -238,13 +291,19 @@ def check_command(
     no_color: bool,
     **opts: Any,
 ) -> int:
-    """Check CLAIMS files (claims.toml; globs allowed) against PubMed."""
-    formats = list(formats) or ["table"]
-    if len(outputs) > len(formats):
-        raise click.UsageError("more --output files than --format options")
-    targets = list(zip(formats, [*outputs, *[None] * (len(formats) - len(outputs))], strict=True))
-    if sum(1 for _, out in targets if out is None) > 1:
-        raise click.UsageError("only one format can go to stdout: give the others --output")
+    """Check CLAIMS files (globs allowed; default ./claims.toml) against PubMed."""
+    try:
+        occurrences = _legacy_occurrences(click.get_current_context(), formats, outputs)
+        targets = [(t.format.value, t.path) for t in resolve(report_specs, occurrences)]
+    except ReportSpecError as exc:
+        raise click.UsageError(str(exc)) from None
+    if not claims:
+        if not Path("claims.toml").is_file():
+            raise click.UsageError(
+                "no claims file given, and there is no claims.toml in this folder "
+                f"({Path.cwd()}); name one: ta1check check path/to/claims.toml"
+            )
+        claims = ["claims.toml"]
     config = load_config(opts)
     settings = dataclasses.replace(
         _settings(config, opts), records=tuple(records), records_complete=complete

@@ -57,7 +57,7 @@ class GithubReporter:
 STEP_SUMMARY_LIMIT = 1024 * 1024
 _CUT = (
     "\n**The rest of this report is not shown**: GitHub keeps at most 1 MiB of summary per "
-    "step. Every result is in `--format json --output FILE`.\n"
+    "step. Every result is in `--report json=FILE`.\n"
 )
 
 

@@ -1,0 +1,345 @@
+"""Reports in CI, as the README and action.yml write them: each report in its own file.
+
+The action's own ``run:`` step and the README's GitHub, GitLab and pre-commit snippets are
+run as written (with ``uvx …`` replaced by this checkout's ``ta1check``) against the
+E-utilities emulator, and every file they write is validated: JUnit against Jenkins' XSD,
+SARIF against the SARIF 2.1.0 schema, annotations against GitHub's workflow-command syntax.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+import xmlschema
+import yaml
+
+from conftest import ROOT, write
+from schemas import schema_path
+
+DATA = Path(__file__).parent / "data"
+TA1CHECK = str(Path(sys.executable).parent / "ta1check")
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+#: ``::error file=F,line=N,title=T::message``: properties escape % CR LF : and , ; the message
+#: escapes % CR LF (https://github.com/actions/toolkit/blob/main/packages/core/src/command.ts).
+_PROPERTY = r"[a-z]+=(?:[^,:%\r\n]|%25|%0D|%0A|%3A|%2C)*"
+WORKFLOW_COMMAND = re.compile(
+    rf"::(?:error|warning|notice)(?: {_PROPERTY}(?:,{_PROPERTY})*)?::(?:[^%\r\n]|%25|%0D|%0A)*"
+)
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def readme_block(heading: str) -> str:
+    """The first fenced block after a README heading."""
+    section = README.split(f"\n{heading}\n", 1)[1]
+    match = re.search(r"```[a-z]*\n(.*?)```", section, re.S)
+    assert match is not None, heading
+    return match.group(1)
+
+
+def sarif_schema() -> dict[str, Any]:
+    return json.loads(schema_path("sarif").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+def assert_workflow_commands(stdout: str) -> list[str]:
+    lines = stdout.splitlines()
+    assert lines, "no annotation was written"
+    for line in lines:
+        assert WORKFLOW_COMMAND.fullmatch(line), f"not a workflow command: {line!r}"
+    return lines
+
+
+def a_repository(root: Path) -> list[Path]:
+    """A checkout with a claims file at the top and one in a folder whose name needs
+    percent-encoding in a URI."""
+    top = root / "claims.toml"
+    shutil.copy(DATA / "mixed.toml", top)
+    chapter = root / "docs" / "Chapter 2, draft"
+    chapter.mkdir(parents=True)
+    shutil.copy(DATA / "inline.toml", chapter / "claims.toml")
+    return [top, chapter / "claims.toml"]
+
+
+def base_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "RUNNER_", "CI"))}
+    env.pop("NCBI_API_KEY", None)
+    env.pop("NCBI_EMAIL", None)
+    return env
+
+
+_EXPRESSION = re.compile(r"\$\{\{\s*([^}]+?)\s*\}\}")
+
+
+def run_action_step(
+    tmp_path: Path, with_: dict[str, str], secrets: dict[str, str] | None = None
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Path]]:
+    """action.yml's ``check`` step, as a runner would run it: ``${{ }}`` expressions filled
+    in, GitHub's variables set, ``bash --noprofile --norc -eo pipefail``."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))
+    (step,) = [s for s in action["runs"]["steps"] if s.get("id") == "check"]
+    assert step["shell"] == "bash"
+    unknown = set(with_) - set(action["inputs"])
+    assert not unknown, f"the README passes inputs the action lacks: {unknown}"
+    inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
+    inputs.update(with_)
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    files = {
+        "output": tmp_path / "github-output",
+        "summary": tmp_path / "step-summary.md",
+        "temp": runner_temp,
+    }
+    context = {
+        **{f"inputs.{k}": v for k, v in inputs.items()},
+        "runner.temp": str(runner_temp),
+        **{f"secrets.{k}": v for k, v in (secrets or {}).items()},
+    }
+
+    def fill(text: str) -> str:
+        return _EXPRESSION.sub(lambda m: context[m.group(1)], text)
+
+    env = base_env()
+    env.update({k: fill(str(v)) for k, v in step["env"].items()})
+    env.update(
+        {
+            "GITHUB_ACTIONS": "true",
+            "CI": "true",
+            "RUNNER_TEMP": str(runner_temp),
+            "GITHUB_OUTPUT": str(files["output"]),
+            "GITHUB_STEP_SUMMARY": str(files["summary"]),
+            "GITHUB_ACTION_PATH": str(ROOT),
+            "GITHUB_WORKSPACE": str(tmp_path / "repo"),
+        }
+    )
+    invocation = 'uvx --from "$GITHUB_ACTION_PATH" ta1check'
+    script = fill(step["run"])
+    assert invocation in script
+    script = script.replace(invocation, shlex.quote(TA1CHECK))
+    script_file = tmp_path / "step.sh"
+    script_file.write_text(script, encoding="utf-8")
+    proc = subprocess.run(  # noqa: PLW1510 - the exit code is asserted
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script_file)],
+        cwd=tmp_path / "repo",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return proc, files
+
+
+# --- --report -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copy(DATA / "mixed.toml", tmp_path / "mixed.toml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_STEP_SUMMARY", raising=False)
+    return tmp_path
+
+
+def test_each_report_goes_to_the_file_named_with_it(run, emulator, workdir) -> None:
+    out = run(
+        "check",
+        "mixed.toml",
+        "--report",
+        "junit=j.xml",
+        "--report",
+        "sarif=r=1.sarif",  # only the first '=' separates
+        "--report",
+        "json",
+    )
+    assert out.code == 1, out.stderr
+    assert json.loads(out.stdout)["summary"]["claims"] == 7
+    xmlschema.XMLSchema(str(schema_path("junit"))).validate((workdir / "j.xml").read_text())
+    jsonschema.validate(json.loads((workdir / "r=1.sarif").read_text()), sarif_schema())
+    assert len(emulator.efetches) == 1
+
+
+def test_the_table_goes_to_stdout_by_default_and_with_format_dash(run, emulator, workdir) -> None:
+    plain = run("check", "mixed.toml", "--no-color")
+    dash = run("check", "mixed.toml", "--no-color", "--report", "table=-")
+    named = run("check", "mixed.toml", "--no-color", "--report", "TABLE")
+    assert plain.stdout == dash.stdout == named.stdout
+    assert "7 claims:" in plain.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--report", "json", "--report", "sarif"], "only one report can go to stdout"),
+        (["--report", "json", "--format", "sarif"], "only one report can go to stdout"),
+        (["--report", "yaml=r.yaml"], "unknown format 'yaml'"),
+        (["--report", "json="], "no file after '='"),
+        (["--report", "json=r.json", "--output", "x.json"], "write the file into it"),
+        (["--output", "x.json"], "--output FILE without a format"),
+        # the README's old GitLab line: by position the table went into the JUnit file
+        (
+            ["--format", "table", "--format", "junit", "--output", "j.xml"],
+            "--report table --report junit=ta1check-junit.xml",
+        ),
+        (["--format", "json", "--output", "a", "--output", "b"], "ambiguous"),
+        (["--output", "a", "--format", "json", "--format", "junit", "--output", "b"], "ambiguous"),
+        (["--report", "json=r.json", "--report", "sarif=./r.json"], "output of two reports"),
+    ],
+)
+def test_a_report_that_could_land_in_the_wrong_file_is_refused(
+    run, emulator, workdir, args, message
+) -> None:
+    out = run("check", "mixed.toml", *args)
+    assert out.code == 2
+    assert message in out.stderr
+    assert "Traceback" not in out.stderr
+    assert sorted(p.name for p in workdir.iterdir()) == ["mixed.toml"]  # nothing written
+    assert emulator.efetches == []  # refused before any request
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--format", "junit", "--output", "j.xml"],
+        ["--output", "j.xml", "--format", "junit"],
+        ["--format", "junit", "--output", "j.xml", "--format", "sarif", "--output", "s.sarif"],
+        ["--format", "junit", "--output", "j.xml", "--format", "json"],
+    ],
+)
+def test_the_older_spelling_still_works_where_it_is_unambiguous(
+    run, emulator, workdir, args
+) -> None:
+    out = run("check", "mixed.toml", *args)
+    assert out.code == 1, out.stderr
+    assert (workdir / "j.xml").read_text().startswith("<?xml")
+    if "sarif" in args:
+        assert json.loads((workdir / "s.sarif").read_text())["version"] == "2.1.0"
+    if args[-1] == "json":
+        assert json.loads(out.stdout)["summary"]["claims"] == 7
+    else:
+        assert out.stdout == ""
+
+
+# --- the action and the README's snippets, as written ---------------------------------------
+
+
+def test_the_actions_step_writes_each_report_into_its_own_file(emulator, tmp_path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    a_repository(repo)
+    proc, files = run_action_step(
+        tmp_path,
+        {"claims": "claims.toml docs/**/claims.toml", "sarif": "ta1check.sarif"},
+    )
+    assert proc.returncode == 1, proc.stderr  # mixed.toml has errors
+    lines = assert_workflow_commands(proc.stdout)
+    assert any(
+        line.startswith("::error file=docs/Chapter 2%2C draft/claims.toml,line=6,")
+        for line in lines
+    )
+    output = dict(
+        line.split("=", 1) for line in files["output"].read_text().splitlines() if "=" in line
+    )
+    report = json.loads(Path(output["report"]).read_text(encoding="utf-8"))
+    assert report["summary"]["claims"] == 10
+    sarif = json.loads((repo / "ta1check.sarif").read_text(encoding="utf-8"))
+    jsonschema.validate(sarif, sarif_schema())
+    assert len(sarif["runs"][0]["results"]) == len(lines)
+    assert files["summary"].read_text(encoding="utf-8").startswith("## ta1check")
+
+
+def test_the_actions_step_without_sarif_writes_no_sarif(emulator, tmp_path) -> None:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    write(
+        repo / "claims.toml", '[[claim]]\npmid = 2930949\ncitation = "Reuler, West J Med (1985)"\n'
+    )
+    proc, files = run_action_step(tmp_path, {})
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""  # no finding, no annotation
+    output = dict(line.split("=", 1) for line in files["output"].read_text().splitlines())
+    assert json.loads(Path(output["report"]).read_text())["summary"]["ok"] == 1
+    assert sorted(p.name for p in repo.iterdir()) == ["claims.toml"]
+
+
+def test_the_readme_github_workflow_as_written(emulator, tmp_path) -> None:
+    workflow = yaml.safe_load(readme_block("### GitHub Actions"))
+    (job,) = workflow["jobs"].values()
+    steps = job["steps"]
+    (ours,) = [s for s in steps if str(s.get("uses", "")).startswith("ta1check/ta1check@")]
+    (upload,) = [s for s in steps if "upload-sarif" in str(s.get("uses", ""))]
+    assert upload["if"] == "always()"  # the SARIF is wanted most when the check fails
+    assert job["permissions"]["security-events"] == "write"
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    a_repository(repo)
+    with_ = {k: str(v) for k, v in ours["with"].items()}
+    api_key = _EXPRESSION.fullmatch(with_["api-key"])
+    assert api_key is not None and api_key.group(1) == "secrets.NCBI_API_KEY"
+    proc, files = run_action_step(tmp_path, with_, secrets={"NCBI_API_KEY": "0123456789abcdef"})
+    assert proc.returncode == 1, proc.stderr
+    assert_workflow_commands(proc.stdout)
+    sarif_file = repo / upload["with"]["sarif_file"]
+    jsonschema.validate(json.loads(sarif_file.read_text(encoding="utf-8")), sarif_schema())
+    assert "0123456789abcdef" not in sarif_file.read_text() + proc.stdout + proc.stderr
+    assert "| ❌ error |" in files["summary"].read_text(encoding="utf-8")
+
+
+def test_the_readme_gitlab_job_as_written(emulator, tmp_path) -> None:
+    job = yaml.safe_load(readme_block("### GitLab CI"))["citations"]
+    env = base_env()
+    env["CI_PROJECT_DIR"] = str(tmp_path)
+    for name, value in job["variables"].items():
+        env[name] = os.path.expandvars(value.replace("$CI_PROJECT_DIR", str(tmp_path)))
+    shutil.copy(DATA / "mixed.toml", tmp_path / "claims.toml")
+    for line in job["script"]:
+        command, count = re.subn(r"^uvx --from \S+ ta1check ", shlex.quote(TA1CHECK) + " ", line)
+        assert count == 1, line
+        proc = subprocess.run(  # noqa: PLW1510 - the exit code is asserted
+            ["bash", "-c", command],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 1, proc.stderr
+        assert "7 claims:" in proc.stdout and "<?xml" not in proc.stdout  # the table, only
+    junit = tmp_path / job["artifacts"]["reports"]["junit"]
+    xmlschema.XMLSchema(str(schema_path("junit"))).validate(junit.read_text(encoding="utf-8"))
+    assert (tmp_path / ".cache" / "ta1check").is_dir()  # the cache GitLab keeps
+
+
+def test_the_readme_pre_commit_hook_as_written(emulator, tmp_path) -> None:
+    config = yaml.safe_load(readme_block("### pre-commit"))
+    (repo_entry,) = config["repos"]
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    (wanted,) = repo_entry["hooks"]
+    hook = hooks[wanted["id"]]
+    claims = [p.relative_to(tmp_path).as_posix() for p in a_repository(tmp_path)]
+    write(tmp_path / "notes.toml", "")
+    changed = [*claims, "notes.toml", "README.md"]
+    selected = [f for f in changed if re.search(hook["files"], f)]
+    assert selected == claims
+    entry = shlex.split(hook["entry"])
+    assert entry[0] == "ta1check"
+    proc = subprocess.run(  # noqa: PLW1510 - the exit code is asserted
+        [TA1CHECK, *entry[1:], *selected],
+        cwd=tmp_path,
+        env=base_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1, proc.stderr
+    assert "10 claims:" in proc.stdout
