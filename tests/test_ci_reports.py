@@ -17,14 +17,18 @@ import subprocess
 import sys
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import jsonschema
 import pytest
 import xmlschema
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import ROOT, write
 from schemas import schema_path
+from ta1check.report.sarif import artifact_location
 
 DATA = Path(__file__).parent / "data"
 TA1CHECK = str(Path(sys.executable).parent / "ta1check")
@@ -343,3 +347,85 @@ def test_the_readme_pre_commit_hook_as_written(emulator, tmp_path) -> None:
     )
     assert proc.returncode == 1, proc.stderr
     assert "10 claims:" in proc.stdout
+
+
+# --- SARIF: URIs and rules ------------------------------------------------------------------
+
+#: RFC 3986 relative-ref / URI: only unreserved, sub-delims, ":", "@", "/", "?", "#" and
+#: percent-escapes; in a relative reference, no ":" before the first "/".
+_URI_CHARS = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#]|%[0-9A-F]{2})*")
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
+
+
+def is_uri_reference(text: str) -> bool:
+    if not _URI_CHARS.fullmatch(text):
+        return False
+    if _SCHEME.match(text):
+        return True
+    return ":" not in text.split("/", 1)[0]
+
+
+@pytest.mark.parametrize(
+    "folder", ["docs/Chapter 2, draft", "docs/#1 at 100%", "docs/Übersicht [alt]", "a:b"]
+)
+def test_sarif_uris_are_percent_encoded(run, emulator, workdir, folder) -> None:
+    target = workdir / folder / "claims.toml"
+    target.parent.mkdir(parents=True)
+    shutil.copy(DATA / "mixed.toml", target)
+    out = run("check", str(Path(folder) / "claims.toml"), "--report", "sarif")
+    assert out.code == 1, out.stderr
+    doc = json.loads(out.stdout)
+    jsonschema.validate(doc, sarif_schema())
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        for r in doc["runs"][0]["results"]
+    }
+    assert len(uris) == 1
+    (uri,) = uris
+    assert is_uri_reference(uri), uri
+    assert unquote(uri) == f"{folder}/claims.toml"
+    assert " " not in uri and "#" not in uri
+
+
+def test_a_claims_file_outside_the_working_directory_is_an_absolute_file_uri(
+    run, emulator, workdir, tmp_path_factory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("other dir") / "claims.toml"
+    shutil.copy(DATA / "mixed.toml", elsewhere)
+    out = run("check", str(elsewhere), "--report", "sarif")
+    location = json.loads(out.stdout)["runs"][0]["results"][0]["locations"][0]
+    artifact = location["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": elsewhere.resolve().as_uri()}
+    assert is_uri_reference(artifact["uri"]) and "%20" in artifact["uri"]
+
+
+@given(
+    st.lists(
+        st.text(
+            st.characters(blacklist_categories=("Cs",), blacklist_characters="/\0"), min_size=1
+        ).filter(lambda s: s not in (".", "..")),
+        min_size=1,
+        max_size=4,
+    )
+)
+def test_every_relative_path_becomes_a_valid_uri_reference(segments: list[str]) -> None:
+    relative = "/".join(segments)
+    location = artifact_location(Path(relative))
+    assert location["uriBaseId"] == "%SRCROOT%"
+    assert is_uri_reference(location["uri"]), location
+    assert unquote(location["uri"]) == Path(relative).as_posix()
+
+
+def test_sarif_rules_have_a_name_and_a_help_uri(run, emulator, workdir) -> None:
+    doc = json.loads(run("check", "mixed.toml", "--report", "sarif").stdout)
+    driver = doc["runs"][0]["tool"]["driver"]
+    assert driver["informationUri"] == "https://github.com/ta1check/ta1check"
+    names = {r["id"]: r["name"] for r in driver["rules"]}
+    assert names["year-mismatch"] == "YearMismatch"
+    assert names["pmid-not-found"] == "PmidNotFound"
+    assert all(re.fullmatch(r"(?:[A-Z][a-z0-9]*)+", n) for n in names.values())
+    assert len(set(names.values())) == len(names)
+    assert {r["helpUri"] for r in driver["rules"]} == {
+        "https://github.com/ta1check/ta1check#findings"
+    }
+    assert "\n## Findings\n" in README  # the anchor the rules point at

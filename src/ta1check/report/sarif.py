@@ -1,13 +1,16 @@
 """``--format sarif``: SARIF 2.1.0, for GitHub code scanning and other SARIF viewers.
 
-One rule per finding code (its help is the README's text for the code), one result per
-finding, located at the line of its claim in the claims file.
+One rule per finding code (its help is the README's text for the code, its ``helpUri`` the
+README's table of findings), one result per finding, located at the line of its claim in the
+claims file (a percent-encoded URI relative to ``%SRCROOT%``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from .. import __version__
 from ..findings import Code, Severity
@@ -16,6 +19,9 @@ from .common import display_path, location
 from .jsonstream import Streamed, write_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+#: The project's home, and its README's table of finding codes (each rule's help).
+INFORMATION_URI = "https://github.com/ta1check/ta1check"
+FINDINGS_URI = f"{INFORMATION_URI}#findings"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
@@ -23,11 +29,23 @@ def _rule_name(code: Code) -> str:
     return "".join(part.capitalize() for part in code.slug.split("-"))
 
 
+def artifact_location(path: Path) -> dict[str, str]:
+    """A file as a SARIF ``artifactLocation``: a relative path percent-encoded segment by
+    segment (RFC 3986: a space, a comma or a '#' in a folder name would otherwise make an
+    invalid URI or cut it short) under ``%SRCROOT%``; a file outside the working directory
+    as an absolute ``file:`` URI."""
+    shown = display_path(path)
+    if Path(shown).is_absolute():
+        return {"uri": Path(shown).as_uri()}
+    return {"uri": quote(shown, safe="/"), "uriBaseId": "%SRCROOT%"}
+
+
 def rules() -> list[dict[str, Any]]:
     return [
         {
             "id": code.slug,
             "name": _rule_name(code),
+            "helpUri": FINDINGS_URI,
             "shortDescription": {"text": code.help_text.split(". ")[0].rstrip(".") + "."},
             "fullDescription": {"text": code.help_text},
             "help": {"text": code.help_text},
@@ -47,6 +65,7 @@ def run_sarif(run: CheckRun) -> dict[str, Any]:
                 "tool": {
                     "driver": {
                         "name": "ta1check",
+                        "informationUri": INFORMATION_URI,
                         "version": __version__,
                         "semanticVersion": __version__,
                         "rules": rules(),
@@ -63,7 +82,8 @@ def sarif_results(run: CheckRun) -> Iterator[dict[str, Any]]:
     """One SARIF result per finding, the claims' first, then the article's."""
     index = {code: i for i, code in enumerate(Code)}
     for r in run.results:
-        path, line = location(r)
+        where = artifact_location(r.source.path)
+        line = location(r)[1]
         for f in r.findings:
             yield {
                 "ruleId": f.code.slug,
@@ -73,7 +93,7 @@ def sarif_results(run: CheckRun) -> Iterator[dict[str, Any]]:
                 "locations": [
                     {
                         "physicalLocation": {
-                            "artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"},
+                            "artifactLocation": where,
                             "region": {"startLine": line},
                         }
                     }
@@ -95,10 +115,7 @@ def sarif_results(run: CheckRun) -> Iterator[dict[str, Any]]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {
-                            "uri": display_path(a.path),
-                            "uriBaseId": "%SRCROOT%",
-                        },
+                        "artifactLocation": artifact_location(a.path),
                         "region": {"startLine": a.line},
                     }
                 }
