@@ -22,7 +22,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from anyascii import anyascii
@@ -53,7 +53,7 @@ _ELISION = re.compile(r"\b(?:l|d|dell|all|nell|sull|dall|quell)'(?=[a-z])")
 _SECTION_MARK = re.compile(r"[.,]")
 #: "Part B", "Section A": ISO 4 and NLM drop the word and keep the letter or number.
 _PART_WORDS = frozenset({"part", "section", "series", "sect", "ser", "pt"})
-_INNER_PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_INNER_PARENTHETICAL = re.compile(r"\([^()]*\)")
 _INFLECTION = re.compile(r"[iaesn]{1,3}")
 _ANNOTATION = re.compile(r"\([^()]*\)")
 #: The abbreviation of a word that the LTWA says is not abbreviated ("n.a."): itself.
@@ -110,6 +110,7 @@ def drop_parentheticals(text: str) -> str:
         text = shorter
 
 
+@lru_cache(maxsize=16384)
 def name_forms(name: str) -> frozenset[tuple[Word, ...]]:
     """The word sequences a correct citation of the journal ``name`` may print: the whole name,
     without its parenthetical qualifiers, without a " : subtitle", and each side of a
@@ -125,6 +126,7 @@ def name_forms(name: str) -> frozenset[tuple[Word, ...]]:
     return frozenset(w for w in map(_words, texts) if w)
 
 
+@lru_cache(maxsize=16384)
 def stated_key(stated: str) -> str:
     """A stated journal name as the letters it prints: qualifiers and a leading "The" dropped.
     Other stopwords stay: "An" and "Per" are abbreviations too ("An Pediatr", "Per Med")."""
@@ -269,28 +271,53 @@ def _phrase_spans(table: Ltwa, form: Sequence[Word], start: int) -> list[tuple[i
     return spans
 
 
-def spells(key: str, form: Sequence[Word], table: Ltwa | None) -> bool:
-    """True when ``key`` (a stated name's letters) is ``form`` with each word written out or
-    abbreviated as the LTWA says (``table``; None: written out only), optional words dropped."""
-    reached: list[set[int]] = [set() for _ in range(len(form) + 1)]
-    reached[0].add(0)
+def _pattern(form: tuple[Word, ...], table: Ltwa | None) -> re.Pattern[str]:
+    """A regular expression for the letters of ``form`` written word by word: each word written
+    out or as the LTWA abbreviates it (``table``; None: written out only), optional words
+    dropped, LTWA phrases ("United States of America" -> "USA") at once."""
+    options = []
+    spans: list[tuple[tuple[int, str], ...]] = []
     for i, word in enumerate(form):
-        if not reached[i]:
-            continue
-        options = {word.text}
+        written = {word.text}
         if table is not None:
-            options |= table.abbreviations(word.text)
-        spans = _phrase_spans(table, form, i) if table is not None else []
-        for pos in reached[i]:
-            if word.optional:
-                reached[i + 1].add(pos)
-            for option in options:
-                if key.startswith(option, pos):
-                    reached[i + 1].add(pos + len(option))
-            for end, abbreviation in spans:
-                if key.startswith(abbreviation, pos):
-                    reached[end].add(pos + len(abbreviation))
-    return len(key) in reached[len(form)]
+            written |= table.abbreviations(word.text)
+        options.append("|".join(map(re.escape, sorted(written, key=len, reverse=True))))
+        spans.append(tuple(_phrase_spans(table, form, i)) if table is not None else ())
+
+    @cache
+    def rest(i: int) -> str:
+        if i == len(form):
+            return ""
+        word = f"(?:{options[i]}){'?' if form[i].optional else ''}{rest(i + 1)}"
+        if not spans[i]:
+            return word
+        phrases = "|".join(re.escape(abbr) + rest(end) for end, abbr in spans[i])
+        return f"(?:{word}|{phrases})"
+
+    return re.compile(rest(0))
+
+
+@lru_cache(maxsize=16384)
+def _name_patterns(name: str, abbreviated: bool) -> tuple[re.Pattern[str], ...]:
+    """The forms of a journal name as patterns: written out, or (``abbreviated``) as the LTWA
+    abbreviates them (one-word forms left out: ISO 4 does not abbreviate them)."""
+    forms = name_forms(name)
+    if not abbreviated:
+        return tuple(_pattern(f, None) for f in forms)
+    table = ltwa()
+    return tuple(_pattern(f, table) for f in forms if _abbreviable(f))
+
+
+@lru_cache(maxsize=16384)
+def _one_word_patterns(name: str) -> tuple[re.Pattern[str], ...]:
+    table = ltwa()
+    return tuple(_pattern(f, table) for f in name_forms(name) if not _abbreviable(f))
+
+
+def spells(key: str, form: tuple[Word, ...], table: Ltwa | None) -> bool:
+    """True when ``key`` (a stated name's letters) is ``form`` written word by word, each word
+    in full or as the LTWA (``table``) abbreviates it, optional words dropped."""
+    return _pattern(form, table).fullmatch(key) is not None
 
 
 def journal_names_match(stated: str, names: Sequence[str]) -> bool:
@@ -299,13 +326,18 @@ def journal_names_match(stated: str, names: Sequence[str]) -> bool:
     key = stated_key(stated)
     if not key:
         return False
-    forms = {form for name in names if name for form in name_forms(name)}
-    if any(spells(key, form, None) for form in forms):
-        return True
-    table = ltwa()
-    return any(spells(key, form, table) for form in forms if _abbreviable(form))
+    names = [n for n in names if n]
+    for abbreviated in (False, True):
+        for name in names:
+            if any(p.fullmatch(key) for p in _name_patterns(name, abbreviated)):
+                return True
+    if "." in drop_parentheticals(stated):  # "Sci." marks an abbreviation; "Genes" does not
+        return any(p.fullmatch(key) for n in names for p in _one_word_patterns(n))
+    return False
 
 
 def _abbreviable(form: Sequence[Word]) -> bool:
-    """ISO 4 does not abbreviate a title of one word ("Genesis" is never "Genes")."""
+    """ISO 4 does not abbreviate a title of one word ("Genesis" is never "Genes"). Some tools
+    do ("Sci." for "Science"): a stated name whose period marks it as an abbreviation may be
+    one."""
     return sum(not w.optional for w in form) > 1
