@@ -15,6 +15,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -25,9 +26,12 @@ import xmlschema
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from conftest import ROOT, write
 from schemas import schema_path
+from ta1check.report.markdown import code as markdown_code
+from ta1check.report.markdown import text as markdown_text
 from ta1check.report.sarif import artifact_location
 
 DATA = Path(__file__).parent / "data"
@@ -429,3 +433,88 @@ def test_sarif_rules_have_a_name_and_a_help_uri(run, emulator, workdir) -> None:
         "https://github.com/ta1check/ta1check#findings"
     }
     assert "\n## Findings\n" in README  # the anchor the rules point at
+
+
+# --- Markdown: stated values are text, never markup -----------------------------------------
+
+
+class _Cells(HTMLParser):
+    """The cells of the rendered table: their text, and the tags inside each."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.cells: list[tuple[str, list[str]]] = []
+        self._open = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "td":
+            self.cells.append(("", []))
+            self._open = True
+        elif self._open:
+            text, tags = self.cells[-1]
+            self.cells[-1] = (text + ("\n" if tag == "br" else ""), [*tags, tag])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "td":
+            self._open = False
+
+    def handle_data(self, data: str) -> None:
+        if self._open:
+            text, tags = self.cells[-1]
+            self.cells[-1] = (text + data, tags)
+
+
+def rendered_cells(markdown: str) -> list[tuple[str, list[str]]]:
+    html = MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(markdown)
+    parser = _Cells()
+    parser.feed(html)
+    return parser.cells
+
+
+HOSTILE = (
+    "Reuler <management> **bold** _it_ [a link](https://e.example) ![img](x.png) `code` "
+    "a|b ~~gone~~ $x^2$ &amp; \\*, West J Med (1989)"
+)
+
+
+def test_markdown_shows_stated_values_as_written(run, emulator, workdir, monkeypatch) -> None:
+    write(
+        workdir / "hostile.toml",
+        "[[claim]]\npmid = 2930949\n"
+        f"citation = {json.dumps(HOSTILE)}\n"
+        'title = "Low back pain <i>and</i> **more** [x](y)"\n',
+    )
+    summary = workdir / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    out = run("check", "hostile.toml", "--report", "markdown", "--report", "json=r.json")
+    assert out.code == 1, out.stderr
+    run("check", "hostile.toml", "--report", "github")
+    messages = [
+        f["message"] for f in json.loads((workdir / "r.json").read_text())["results"][0]["findings"]
+    ]
+    assert any("<i>and</i> **more**" in m for m in messages)  # the stated title is quoted
+    for report in (out.stdout, summary.read_text(encoding="utf-8")):
+        _status, pmid, claim, where, findings = rendered_cells(report)[:5]
+        assert claim == (HOSTILE, [])  # as written, and no markup at all
+        assert pmid[1] == ["a"]  # the PubMed link is the only link
+        assert where == ("hostile.toml:1", ["code"])
+        text, tags = findings
+        assert set(tags) <= {"strong", "br"} and tags.count("strong") == len(messages)
+        for message in messages:
+            assert message in text
+
+
+@given(st.text(st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=60))
+def test_any_text_renders_as_itself_in_a_cell(value: str) -> None:
+    table = f"| a |\n|---|\n| {markdown_text(value)} |\n"
+    ((text, tags),) = rendered_cells(table)
+    assert text.strip() == value.strip()  # a cell drops the whitespace around it
+    assert tags == []
+
+
+def test_newlines_become_line_breaks_and_code_spans_hold_backticks_and_pipes() -> None:
+    two_lines, code = markdown_text("one\ntwo"), markdown_code("a`b|c")
+    table = f"| a | b |\n|---|---|\n| {two_lines} | {code} |\n"
+    (first, second) = rendered_cells(table)
+    assert first == ("one\ntwo", ["br"])
+    assert second == ("a`b|c", ["code"])

@@ -1,7 +1,14 @@
-"""``--format markdown``: a table fit for a pull-request comment (and a step summary)."""
+"""``--format markdown``: a table fit for a pull-request comment (and a step summary).
+
+Everything that comes from a claims file or a record (labels, stated values, PubMed's titles,
+paths) is text, never markup: HTML is entity-escaped and every character that starts inline
+Markdown (emphasis, links, code, strikethrough, GitHub's math, a table's cell separator) is
+backslash-escaped, so a stated ``<management>`` shows as written instead of vanishing.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import TextIO
 
@@ -13,8 +20,31 @@ from .table import summary_line
 _ICON = {Status.OK: "✅", Status.WARNING: "⚠️", Status.ERROR: "❌", Status.UNVERIFIED: "❔"}
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", "<br>")
+#: ASCII punctuation that can open inline Markdown in a cell or list item (CommonMark lets any
+#: ASCII punctuation be backslash-escaped); ``|`` splits a GFM table cell, ``$`` opens
+#: GitHub's math, ``~`` strikethrough.
+_INLINE = re.compile(r"([\\`*_\[\]~|$])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def text(value: str) -> str:
+    """Plain text as Markdown that renders as exactly that text, on one line."""
+    escaped = _INLINE.sub(r"\\\1", value)
+    escaped = "".join(_HTML.get(ch, ch) for ch in escaped)
+    return "<br>".join(escaped.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def code(value: str) -> str:
+    """A code span holding ``value`` as written: fenced by more backticks than it contains,
+    its pipes escaped (GFM splits table cells before reading code spans)."""
+    longest = max((len(run) for run in re.findall(r"`+", value)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if value.startswith("`") or value.endswith("`") else ""
+    inner = value.replace("|", "\\|").replace("\n", " ")
+    return f"{fence}{pad}{inner}{pad}{fence}"
+
+
+_cell = text
 
 
 def markdown_lines(run: CheckRun) -> Iterator[str]:
@@ -30,20 +60,20 @@ def markdown_lines(run: CheckRun) -> Iterator[str]:
     for r in run.results:
         path, line = location(r)
         pmid = pmid_text(r)
-        link = f"[{pmid}]({pubmed}{pmid}/)" if r.claim.pmid is not None else pmid
+        link = f"[{pmid}]({pubmed}{pmid}/)" if r.claim.pmid is not None else text(pmid)
         findings = (
             "<br>".join(f"**{f.code.slug}** ({f.severity}): {_cell(f.message)}" for f in r.findings)
             or "matches PubMed"
         )
         yield (
             f"| {_ICON[r.status]} {r.status.value} | {link} | {_cell(r.claim.label)} | "
-            f"`{path}:{line}` | {findings} |\n"
+            f"{code(f'{path}:{line}')} | {findings} |\n"
         )
     if run.article_findings:
         yield from ("\n", "### The article\n", "\n")
         for a in run.article_findings:
             yield (
-                f"- `{display_path(a.path)}:{a.line}` **{a.finding.code.slug}** "
+                f"- {code(f'{display_path(a.path)}:{a.line}')} **{a.finding.code.slug}** "
                 f"({a.finding.severity}): {_cell(a.finding.message)}\n"
             )
 
