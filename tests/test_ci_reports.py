@@ -518,3 +518,35 @@ def test_newlines_become_line_breaks_and_code_spans_hold_backticks_and_pipes() -
     (first, second) = rendered_cells(table)
     assert first == ("one\ntwo", ["br"])
     assert second == ("a`b|c", ["code"])
+
+
+# --- at the terminal ------------------------------------------------------------------------
+
+
+def test_check_help_lists_the_exit_codes_of_the_readme(run) -> None:
+    out = run("check", "--help")
+    assert out.code == 0
+    listed = re.findall(r"(?m)^\s+(\d+)\s+\S", out.stdout.split("Exit codes:", 1)[1])
+    table = README.split("\n## Exit codes\n", 1)[1].split("\n## ", 1)[0]
+    documented = re.findall(r"(?m)^\| (\d+) \|", table)
+    assert listed == documented == ["0", "1", "2", "3", "4", "130"]
+    assert "--report FORMAT[=FILE]" in out.stdout
+
+
+def test_check_without_a_file_checks_claims_toml_here(run, emulator, workdir) -> None:
+    out = run("check", "--report", "json")
+    assert out.code == 2
+    assert "no claims file given, and there is no claims.toml in this folder" in out.stderr
+    assert emulator.efetches == []
+    shutil.copy(DATA / "mixed.toml", workdir / "claims.toml")
+    out = run("check", "--report", "json")
+    assert out.code == 1, out.stderr
+    assert {r["file"] for r in json.loads(out.stdout)["results"]} == {"claims.toml"}
+
+
+def test_config_says_not_set_rather_than_none(run, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = run("config")
+    assert out.code == 0
+    assert re.search(r"(?m)^email\s+not set  \(default\)$", out.stdout), out.stdout
+    assert "None" not in out.stdout
