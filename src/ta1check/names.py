@@ -393,8 +393,8 @@ def _is_abbreviation(acronym: str, group: _Group) -> bool:
     acronym's letters are the initials of the name's words in order, from the first; little
     words ("of", "and") may be left out or not, and one other word at most."""
     words = group.words
-    if len(acronym) < 3 or not words or acronym[0] != words[0][0]:
-        return False
+    if len(acronym) < 3 or not words or acronym[0] != words[0][0] or len(words) > 40:
+        return False  # (no acronym stands for forty words)
 
     @cache
     def fits(i: int, j: int, skips: int) -> bool:
@@ -554,10 +554,14 @@ def initials_only(segment: str) -> bool:
     return bool(words) and "." in segment and all(is_initials(w) for w in words)
 
 
+#: How many names of a printed list are read: a citation names its first authors, not hundreds.
+_MAX_LISTED = 64
+
+
 def comma_list_length(segments: list[str]) -> int:
     """How many of ``segments`` (a text cut at its commas) a list of people takes: Vancouver
     ("Smith J, Jones K, …") or APA ("Smith, J., Jones, K., …"); 0 when it is no such list."""
-    n = len(segments)
+    n = min(len(segments), _MAX_LISTED)
     if n >= 2 and initials_only(segments[1]) and not is_group(segments[0]):
         end = 2
         while (
