@@ -91,9 +91,21 @@ class Printed:
     context: str
 
 
+# A decimal comma as European abstracts print it ("4,3 ± 2,31 years", "31,7%"): one or two
+# digits after the comma, not a chemical locant ("3,4-dihydroxy", "1,25(OH)") nor an interval.
+_DECIMAL_COMMA = re.compile(
+    rf"(?<![\w,.^\[-])(?P<num>\d+,\d{{1,2}})(?![\w(',\]-]|\d|,\d)(?P<pct>{_SPACE}?%)?"
+)
+
+
 def printed_numbers(pmid: int, text: str) -> list[Printed]:
     blanked = _SKIP.sub(lambda m: "\x00" * len(m.group(0)), text)
     found = []
+    for m in _DECIMAL_COMMA.finditer(blanked):
+        digits = m.group("num").replace(",", ".")
+        kind = Kind.PERCENT if m.group("pct") else Kind.NUMBER
+        context = text[max(0, m.start() - 50) : m.end() + 30]
+        found.append(Printed(pmid, Decimal(digits), digits, False, kind, context))
     for m in _TOKEN.finditer(blanked):
         start = m.start("num") if not m.group("sign") else m.start("sign")
         if _NAME_BEFORE.search(blanked, max(0, start - 3), start):
@@ -161,6 +173,7 @@ class Figures:
     printed: int = 0
     restated: int = 0
     restated_found: int = 0
+    scaled: int = 0
     absent: int = 0
     absent_found: int = 0
     absent_rounded: int = 0
@@ -192,6 +205,14 @@ def measure() -> Figures:
         percents |= {abs(q.value) for q in extracted if q.percent}
         pvalues = {abs(q.value) for q in extracted if q.kind is Kind.P_VALUE}
         figures.printed += len(printed)
+        for q in extracted:  # "1.3 billion", "2.5 × 10(9)": restated in digits
+            if q.alternative is not None and q.value == q.value.to_integral() and q.value >= 1000:
+                figures.scaled += 1
+                form = f"{int(q.value):,}" + ("%" if q.percent else "")
+                verdict = _judge(form, sections)
+                figures.by_status[verdict] += 1
+                if verdict != "found":
+                    figures.misses.append((pmid, form, verdict, q.text))
         for p in printed:
             for form in restatements(p):
                 figures.restated += 1
@@ -247,6 +268,7 @@ def test_the_corpus_is_big_enough_to_judge() -> None:
     assert figures.printed >= 15000
     assert figures.absent >= 10000
     assert figures.other_kind >= 5000
+    assert figures.scaled >= 20  # "1.3 billion", "2.5 × 10(9)"
 
 
 def test_every_printed_number_restated_is_found() -> None:
@@ -285,6 +307,7 @@ if __name__ == "__main__":
     print(f"records with an abstract: {result.records}")
     print(f"numbers printed: {result.printed}; restated {result.restated} ways in all")
     print(f"restated and found: {result.restated_found} ({dict(result.by_status)})")
+    print(f"scaled numbers restated in digits: {result.scaled}")
     print(f"planted absent: {result.absent}; found {result.absent_found}, ", end="")
     print(f"rounded {result.absent_rounded}")
     print(f"restated as another kind: {result.other_kind}; found {result.other_kind_found}")

@@ -417,6 +417,14 @@ def _spread_percentages(text: str, found: list[tuple[Quantity, int, int]]) -> li
         gap = text[end_before:start]
         if _INTERVAL_OPENING.fullmatch(gap) or _RANGE_GAP.fullmatch(gap):
             out[i] = _with_kind(q, Kind.PERCENT, True)
+    # "P = 0.02 and 0.03", "P = .01, .04, and .002": a list after a P value is of P values.
+    for i in range(1, len(found)):
+        q, start, _ = found[i]
+        if out[i].kind is not Kind.NUMBER or out[i - 1].kind is not Kind.P_VALUE:
+            continue
+        end_before = found[i - 1][2]
+        if start - end_before <= _GAP_WINDOW and _LIST_GAP.fullmatch(text[end_before:start]):
+            out[i] = _with_kind(q, Kind.P_VALUE, True)
     return out
 
 
