@@ -550,3 +550,67 @@ def test_config_says_not_set_rather_than_none(run, tmp_path, monkeypatch) -> Non
     assert out.code == 0
     assert re.search(r"(?m)^email\s+not set  \(default\)$", out.stdout), out.stdout
     assert "None" not in out.stdout
+
+
+# --- long runs: problems first, passing rows hidden, a PMID's findings said once -------------
+
+_ROW = re.compile(r"^│ (ok|warning|error|unverified) +│ (\S+) +│ (\S+)")
+
+
+def table_rows(stdout: str) -> list[tuple[str, str, str]]:
+    return [m.groups() for m in map(_ROW.match, stdout.splitlines()) if m]  # type: ignore[misc]
+
+
+def test_problems_come_first_in_the_table_and_markdown(run, emulator, workdir) -> None:
+    table = run("check", "mixed.toml", "--no-color")
+    statuses = [status for status, _, _ in table_rows(table.stdout)]
+    assert statuses == ["error"] * 4 + ["warning"] * 2 + ["ok"]
+    markdown = run("check", "mixed.toml", "--report", "markdown").stdout
+    order = re.findall(r"(?m)^\| \S+ (ok|warning|error|unverified) \|", markdown)
+    assert order == statuses
+    # the machine formats keep claims-file order
+    results = json.loads(run("check", "mixed.toml", "--report", "json").stdout)["results"]
+    assert results[0]["id"] == "asthma-ok"
+
+
+def test_show_hides_passing_rows_in_the_reports_for_people(run, emulator, workdir) -> None:
+    out = run("check", "mixed.toml", "--no-color", "--show", "errors,warnings")
+    assert out.code == 1  # what is hidden still counts
+    rows = table_rows(out.stdout)
+    assert [status for status, _, _ in rows] == ["error"] * 4 + ["warning"] * 2
+    assert "asthma-ok" not in out.stdout
+    assert "1 ok claim not shown (--show)" in out.stdout
+    assert out.stdout.rstrip().endswith("7 claims: 1 ok, 2 warning, 4 error")
+    only = run("check", "mixed.toml", "--no-color", "--show", "ok")
+    assert [status for status, _, _ in table_rows(only.stdout)] == ["ok"]
+    assert "4 error, 2 warning claims not shown (--show)" in only.stdout
+    md = run("check", "mixed.toml", "--report", "markdown", "--show", "problems").stdout
+    assert "asthma-ok" not in md and "1 ok claim not shown (--show)" in md
+    assert md.count("\n| ") == 1 + 6  # header and the six problem rows
+    everything = run("check", "mixed.toml", "--report", "json", "--show", "errors")
+    assert len(json.loads(everything.stdout)["results"]) == 7
+
+
+def test_show_rejects_an_unknown_status(run, emulator, workdir) -> None:
+    out = run("check", "mixed.toml", "--show", "errors,passing")
+    assert out.code == 2
+    assert "unknown 'passing'" in out.stderr
+    assert emulator.efetches == []
+
+
+def test_a_finding_several_claims_of_a_pmid_share_is_said_once(run, emulator, workdir) -> None:
+    claims = "".join(
+        f'[[claim]]\nid = "{name}"\npmid = 2930949\ncitation = "Reuler, West J Med (1989)"\n\n'
+        for name in ("first-mention", "second-mention", "third-mention")
+    )
+    write(workdir / "same.toml", claims)
+    message = "PubMed says 1985 (1985 Aug), the article says 1989"
+    table = run("check", "same.toml", "--no-color")
+    assert table.code == 1
+    assert table.stdout.count(message) == 1
+    assert table.stdout.count("year-mismatch (error): as for first-mention above") == 2
+    markdown = run("check", "same.toml", "--report", "markdown").stdout
+    assert markdown.count(message) == 1
+    assert markdown.count("**year-mismatch** (error): as for first-mention above") == 2
+    for fmt in ("json", "github", "junit", "sarif"):
+        assert run("check", "same.toml", "--report", fmt).stdout.count(message) == 3, fmt

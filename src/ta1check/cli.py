@@ -45,6 +45,7 @@ from .redaction import redact, register, safe_url
 from .report import REPORTER_BY_NAME, get_reporter
 from .report.json import record_json
 from .report.targets import ReportSpecError, resolve
+from .report.view import ShowError, parse_show
 from .show import render_record, toml_snippet
 from .textfile import TextFileError
 
@@ -276,6 +277,15 @@ Exit codes:
     help="The --records are the whole of PubMed: a PMID absent from them is pmid-not-found "
     "(otherwise unverified).",
 )
+@click.option(
+    "--show",
+    "show_spec",
+    metavar="LIST",
+    default="all",
+    help="Rows shown in the table and Markdown reports: a comma-separated list of errors, "
+    "warnings, unverified, ok, problems (the first three) or all (default). Problems always "
+    "come first; the other reports keep every result.",
+)
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line (table format).")
 @click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set).")
 @_network_options
@@ -287,6 +297,7 @@ def check_command(
     article: Path | None,
     records: Sequence[Path],
     complete: bool,
+    show_spec: str,
     quiet: bool,
     no_color: bool,
     **opts: Any,
@@ -295,7 +306,8 @@ def check_command(
     try:
         occurrences = _legacy_occurrences(click.get_current_context(), formats, outputs)
         targets = [(t.format.value, t.path) for t in resolve(report_specs, occurrences)]
-    except ReportSpecError as exc:
+        show = parse_show(show_spec)
+    except (ReportSpecError, ShowError) as exc:
         raise click.UsageError(str(exc)) from None
     if not claims:
         if not Path("claims.toml").is_file():
@@ -337,7 +349,7 @@ def check_command(
             run = check_with_article(run, article_doc)
         for name, path in targets:
             stream: TextIO = sys.stdout if path is None else streams[path]
-            reporter = get_reporter(name, color=color and path is None, quiet=quiet)
+            reporter = get_reporter(name, color=color and path is None, quiet=quiet, show=show)
             reporter.render(run, stream)
     return int(run.exit_code(config["fail-on"]))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
-from ..findings import Severity
+from ..findings import Severity, Status
 from ..results import CheckRun
 from .common import display_path, location
 from .markdown import markdown_lines
@@ -27,6 +27,11 @@ def escape_property(text: str) -> str:
 
 
 class GithubReporter:
+    """Annotations for every finding; the step summary shows the rows of ``show``."""
+
+    def __init__(self, *, show: frozenset[Status] = frozenset(Status)) -> None:
+        self.show = show
+
     def render(self, run: CheckRun, out: TextIO) -> None:
         for r in run.results:
             path, line = location(r)
@@ -50,7 +55,7 @@ class GithubReporter:
             out.write(f"::{command} {props}::{escape_data(a.finding.message)}\n")
         summary = os.environ.get("GITHUB_STEP_SUMMARY")
         if summary:
-            write_step_summary(run, summary)
+            write_step_summary(run, summary, self.show)
 
 
 #: GitHub refuses a step summary over 1 MiB ("upload aborted"), and then shows none of it.
@@ -61,7 +66,9 @@ _CUT = (
 )
 
 
-def write_step_summary(run: CheckRun, path: str) -> None:
+def write_step_summary(
+    run: CheckRun, path: str, show: frozenset[Status] = frozenset(Status)
+) -> None:
     """Append the Markdown report to the step summary, cut short at a line so that the
     summary (with what earlier commands of the step wrote) stays within GitHub's limit."""
     try:
@@ -72,7 +79,7 @@ def write_step_summary(run: CheckRun, path: str) -> None:
     if budget < 0:
         return  # already full: a byte more and GitHub would drop what is there
     with open(path, "a", encoding="utf-8") as handle:
-        for line in markdown_lines(run):
+        for line in markdown_lines(run, show):
             budget -= len(line.encode())
             if budget < 0:
                 handle.write(_CUT)

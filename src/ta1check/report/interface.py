@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
+from ..findings import Status
 from ..results import CheckRun
 
 
@@ -24,12 +26,21 @@ class Reporter(Protocol):
     def render(self, run: CheckRun, out: TextIO) -> None: ...
 
 
-def _build(fmt: OutputFormat, color: bool, quiet: bool) -> Reporter:
+@dataclass(frozen=True)
+class ReportOptions:
+    """How a report for people is drawn: colour, the summary line only, which rows."""
+
+    color: bool = True
+    quiet: bool = False
+    show: frozenset[Status] = field(default_factory=lambda: frozenset(Status))
+
+
+def _build(fmt: OutputFormat, options: ReportOptions) -> Reporter:
     # Imported here so that `ta1check show` does not load every format.
     if fmt is OutputFormat.TABLE:
         from .table import TableReporter
 
-        return TableReporter(color=color, quiet=quiet)
+        return TableReporter(color=options.color, quiet=options.quiet, show=options.show)
     if fmt is OutputFormat.JSON:
         from .json import JsonReporter
 
@@ -41,7 +52,7 @@ def _build(fmt: OutputFormat, color: bool, quiet: bool) -> Reporter:
     if fmt is OutputFormat.GITHUB:
         from .github import GithubReporter
 
-        return GithubReporter()
+        return GithubReporter(show=options.show)
     if fmt is OutputFormat.SARIF:
         from .sarif import SarifReporter
 
@@ -49,15 +60,21 @@ def _build(fmt: OutputFormat, color: bool, quiet: bool) -> Reporter:
     if fmt is OutputFormat.MARKDOWN:
         from .markdown import MarkdownReporter
 
-        return MarkdownReporter()
+        return MarkdownReporter(show=options.show)
     raise AssertionError(fmt)  # pragma: no cover - assert_never on 3.10
 
 
-REPORTER_BY_NAME: dict[str, Callable[[bool, bool], Reporter]] = {
-    fmt.value: (lambda color, quiet, fmt=fmt: _build(fmt, color, quiet))  # type: ignore[misc]
+REPORTER_BY_NAME: dict[str, Callable[[ReportOptions], Reporter]] = {
+    fmt.value: (lambda options, fmt=fmt: _build(fmt, options))  # type: ignore[misc]
     for fmt in OutputFormat
 }
 
 
-def get_reporter(name: str, *, color: bool = True, quiet: bool = False) -> Reporter:
-    return REPORTER_BY_NAME[name](color, quiet)
+def get_reporter(
+    name: str,
+    *,
+    color: bool = True,
+    quiet: bool = False,
+    show: frozenset[Status] = frozenset(Status),
+) -> Reporter:
+    return REPORTER_BY_NAME[name](ReportOptions(color, quiet, show))

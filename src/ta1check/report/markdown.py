@@ -12,10 +12,11 @@ import re
 from collections.abc import Iterator
 from typing import TextIO
 
-from ..findings import Status
-from ..results import CheckRun
+from ..findings import Finding, Status
+from ..results import CheckRun, Result
 from .common import display_path, location, pmid_text
 from .table import summary_line
+from .view import SaidOnce, hidden_note, rows
 
 _ICON = {Status.OK: "✅", Status.WARNING: "⚠️", Status.ERROR: "❌", Status.UNVERIFIED: "❔"}
 
@@ -47,24 +48,27 @@ def code(value: str) -> str:
 _cell = text
 
 
-def markdown_lines(run: CheckRun) -> Iterator[str]:
-    """The report, a line at a time (each ending in a newline), as the results are read."""
+def markdown_lines(run: CheckRun, show: frozenset[Status] = frozenset(Status)) -> Iterator[str]:
+    """The report, a line at a time (each ending in a newline), as the results are read:
+    the rows of the statuses in ``show``, problems first; a finding several claims of a PMID
+    share is said once."""
     yield from ("## ta1check: citations checked against PubMed\n", "\n")
     yield summary_line(run.summary) + "\n"
     yield "\n"
-    if not run.results:
+    note = hidden_note(run.summary.by_status, show)
+    if note:
+        yield from (f"{note}\n", "\n")
+    if not any(r.status in show for r in run.results):
         return
     yield "| status | PMID | claim | where | findings |\n"
     yield "|---|---|---|---|---|\n"
     pubmed = "https://pubmed.ncbi.nlm.nih.gov/"
-    for r in run.results:
+    said = SaidOnce()
+    for r in rows(run.results, show):
         path, line = location(r)
         pmid = pmid_text(r)
         link = f"[{pmid}]({pubmed}{pmid}/)" if r.claim.pmid is not None else text(pmid)
-        findings = (
-            "<br>".join(f"**{f.code.slug}** ({f.severity}): {_cell(f.message)}" for f in r.findings)
-            or "matches PubMed"
-        )
+        findings = "<br>".join(_finding(r, f, said) for f in r.findings) or "matches PubMed"
         yield (
             f"| {_ICON[r.status]} {r.status.value} | {link} | {_cell(r.claim.label)} | "
             f"{code(f'{path}:{line}')} | {findings} |\n"
@@ -78,6 +82,15 @@ def markdown_lines(run: CheckRun) -> Iterator[str]:
             )
 
 
+def _finding(result: Result, finding: Finding, said: SaidOnce) -> str:
+    earlier = said.earlier(result, finding)
+    said_as = _cell(finding.message) if earlier is None else f"as for {_cell(earlier)} above"
+    return f"**{finding.code.slug}** ({finding.severity}): {said_as}"
+
+
 class MarkdownReporter:
+    def __init__(self, *, show: frozenset[Status] = frozenset(Status)) -> None:
+        self.show = show
+
     def render(self, run: CheckRun, out: TextIO) -> None:
-        out.writelines(markdown_lines(run))
+        out.writelines(markdown_lines(run, self.show))

@@ -12,6 +12,7 @@ from ..figures import FigureStatus, FigureVerdict
 from ..findings import Severity, Status
 from ..results import CheckRun, Summary
 from .common import display_path
+from .view import SaidOnce, hidden_note, rows
 
 _STATUS_STYLE = {
     Status.OK: "green",
@@ -37,9 +38,19 @@ def summary_line(summary: Summary) -> str:
 
 
 class TableReporter:
-    def __init__(self, *, color: bool = True, quiet: bool = False) -> None:
+    """One row per claim shown (``show``: the statuses whose rows are shown), problems first;
+    a finding several claims of a PMID share is said once (``view``)."""
+
+    def __init__(
+        self,
+        *,
+        color: bool = True,
+        quiet: bool = False,
+        show: frozenset[Status] = frozenset(Status),
+    ) -> None:
         self.color = color
         self.quiet = quiet
+        self.show = show
 
     def render(self, run: CheckRun, out: TextIO) -> None:
         console = Console(
@@ -49,14 +60,18 @@ class TableReporter:
             soft_wrap=False,
             width=None if out.isatty() else 160,
         )
-        if not self.quiet and run.results:
-            console.print(self._table(run))
         if not self.quiet:
+            table = self._table(run)
+            if table.row_count:
+                console.print(table)
             for a in run.article_findings:
                 line = Text(f"{display_path(a.path)}:{a.line}: ")
                 line.append(a.finding.code.slug, style=_SEVERITY_STYLE[a.finding.severity])
                 line.append(f" ({a.finding.severity}): {a.finding.message}")
                 console.print(line)
+            note = hidden_note(run.summary.by_status, self.show)
+            if note:
+                console.print(note, style="dim")
         console.print(summary_line(run.summary))
 
     def _table(self, run: CheckRun) -> Table:
@@ -66,7 +81,8 @@ class TableReporter:
         table.add_column("PMID", no_wrap=True)
         table.add_column("claim", overflow="fold", max_width=40)
         table.add_column("findings", overflow="fold")
-        for result in run.results:
+        said = SaidOnce()
+        for result in rows(run.results, self.show):
             claim = result.claim
             label = claim.label
             if several and claim.line:
@@ -76,7 +92,11 @@ class TableReporter:
                 if i:
                     findings.append("\n")
                 findings.append(f"{f.code.slug}", style=_SEVERITY_STYLE[f.severity])
-                findings.append(f" ({f.severity}): {f.message}")
+                earlier = said.earlier(result, f)
+                if earlier is None:
+                    findings.append(f" ({f.severity}): {f.message}")
+                else:
+                    findings.append(f" ({f.severity}): as for {earlier} above", style="dim")
             if not result.findings:
                 findings.append("matches PubMed", style="dim")
             if result.figures:
