@@ -415,6 +415,12 @@ def test_a_count_is_not_found_as_a_percentage(corpus) -> None:
     assert real(corpus, 26059205, "P = 25") == ["not-found"]  # "25 cmH2O"
 
 
+def test_fold_words_are_numbers(corpus) -> None:
+    # "with a fourfold increase in frequency" (PMID 404780)
+    assert real(corpus, 404780, "a 4-fold increase") == ["found"]
+    assert real(corpus, 404780, "a 6-fold increase") == ["not-found"]
+
+
 def test_a_list_after_a_p_value_is_of_p_values(corpus) -> None:
     # "more common after LCL (P=0.003 and 0.001, respectively)" (PMID 33734201)
     assert real(corpus, 33734201, "P = .003; P < .001") == ["found", "found"]

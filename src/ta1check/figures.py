@@ -222,6 +222,11 @@ def _decimal_commas(text: str) -> str:
     return "".join(out)
 
 
+# "twofold", "tenfold": 2-fold, 10-fold
+_FOLD = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen)[ -]?fold\b",
+    re.IGNORECASE,
+)
 _DECIMAL_DOT = re.compile(rf"(?<=\d)[{_MIDDLE_DOT}](?=\d)")
 # Thousands groups separated by a space: "11 000" (SI style) becomes "11000" when the groups
 # are exactly three digits.
@@ -241,6 +246,9 @@ def normalize_numbers(text: str) -> str:
     text = _SPACED_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
     text = _decimal_commas(text)
     text = _PERCENT_WORDS.sub("%", text)
+    text = _FOLD.sub(
+        lambda m: f"{_UNITS.get(m.group(1).lower()) or _TEENS[m.group(1).lower()]}-fold", text
+    )
     return _WORD_NUMBER.sub(lambda m: _word_numbers(m.group(0)), text)
 
 
@@ -495,12 +503,12 @@ def compatible(stated: Quantity, candidate: Quantity) -> bool:
 
 def _rounding_of(stated: Quantity, candidate: Quantity) -> bool:
     """Whether ``stated`` is ``candidate`` printed with fewer decimals ("41%" for "40.6%",
-    "1.2 million" for "1,170,000"). A number stated with its unit rounds only a value printed
-    with the same unit: "8 years" rounds "7.7 years" and "7.7 ± 2.1 years", not the "7.7" of
-    "7.7 mmol per liter" or of "7.7 at month 12"."""
+    "1.2 million" for "1,170,000"). A whole number stated with its unit rounds only a value
+    printed with the same unit: "8 years" rounds "7.7 years" and "7.7 ± 2.1 years", not the
+    "7.7" of "7.7 mmol per liter" or of "7.7 at month 12"."""
     if candidate.decimals <= stated.decimals:
         return False
-    if stated.unit and stated.unit != candidate.unit:
+    if stated.decimals <= 0 and stated.unit and stated.unit != candidate.unit:
         return False
     return _rounded(candidate.value, stated.decimals) == stated.value
 
