@@ -62,7 +62,7 @@ def test_action_yml_is_a_valid_composite_action_running_real_options() -> None:
     uses = [s.get("uses", "") for s in action["runs"]["steps"]]
     assert any(u.startswith("actions/cache@") for u in uses)
     script = action["runs"]["steps"][-1]["run"]
-    formats = re.findall(r"--format (\w+)", script)
+    formats = re.findall(r"--report \"?(\w+)", script)
     assert formats and set(formats) <= set(REPORTER_BY_NAME)
     for name in re.findall(r"\$\{\{ inputs\.([\w-]+) \}\}", yaml.safe_dump(action)):
         assert name in action["inputs"]
