@@ -25,7 +25,7 @@ PARTICLES = frozenset(
         "van", "von", "vom", "zu", "zum", "zur", "de", "del", "della", "dello", "dei", "degli",
         "der", "den", "des", "di", "da", "das", "do", "dos", "du", "la", "le", "les", "lo", "ter",
         "ten", "te", "het", "t", "'t", "in", "op", "af", "av", "al", "el", "bin", "ibn", "ben",
-        "bint", "abu", "y", "e", "st", "ste", "mac", "mc", "o", "d", "l",
+        "bint", "abu", "y", "e",
     }
 )  # fmt: skip
 #: Name suffixes that are not part of the surname ("MacGlashan Jr", "Smith III").
@@ -86,13 +86,19 @@ _TRANSLITERATION = str.maketrans(
 )  # fmt: skip
 
 
+#: Words of a printed name that are read: no person's name, and few groups', is longer.
+_LONGEST_NAME = 64
+#: Initials are at most this many words ("de Sá P H C G").
+_MOST_INITIALS = 6
+
+
 @dataclass(frozen=True)
 class Reading:
     """One way to read a printed person's name: a surname and the initials given with it.
 
     ``initials`` is folded to lower-case ASCII letters ("J.-P." -> "jp", "Ç" -> "c"); empty when
     the printed name gives none. ``given_first`` marks a reading of "Douglas Haig" as given name
-    then surname: it names an author only when the initials agree.
+    then surname: its surname must be the author's whole surname, particles and all.
     """
 
     surname: str
@@ -124,8 +130,8 @@ def _letters(token: str) -> str:
 
 
 def is_initials(token: str) -> bool:
-    """ "J", "JA", "J.", "J.-P.", "RLCG", "Ç", "Ø": one to four upper-case letters, with periods
-    or hyphens between them."""
+    """Whether a word is initials: one to four upper-case letters, with periods or hyphens
+    between them ("J", "JA", "J.", "J.-P.", "RLCG", "Ç", "Ø")."""
     letters = _letters(token)
     return 1 <= len(letters) <= 4 and all(ch.isalpha() and ch.isupper() for ch in letters)
 
@@ -151,7 +157,7 @@ def is_group(text: str) -> bool:
     "Consortium", "Centers"), a lower-case word no person's name has ("of", "for", "on") or a
     number. An all-capital word standing alone ("WHO", "CDC", but also "KIM") could be either,
     and is not called a group here."""
-    words = _words(_PAREN.sub(" ", text)) or _words(text)
+    words = (_words(_PAREN.sub(" ", text)) or _words(text))[:_LONGEST_NAME]
     content = [w for w in words if not is_initials(w) and not _is_suffix(w)]
     if not content:
         return False
@@ -169,7 +175,7 @@ def is_group(text: str) -> bool:
 
 
 def _only_particles(tokens: list[str]) -> bool:
-    """ "van der", "de": particles without a surname ("Das", "Le" and "Du" alone are surnames)."""
+    """Particles without a surname: "van der", "de" ("Das", "Le" and "Du" alone are surnames)."""
     return all(fold(t) in PARTICLES for t in tokens) and (
         len(tokens) > 1 or any(t.islower() for t in tokens)
     )
@@ -181,6 +187,8 @@ def read_name(text: str) -> PrintedName:
     text = " ".join(text.split()).strip(" ,;:")
     if not text:
         return PrintedName(text, (), False)
+    if len(text.split(maxsplit=_LONGEST_NAME)) > _LONGEST_NAME:
+        return PrintedName(text, (Reading(text),), True)  # no person's name is this long
     group = is_group(text)
     readings: list[Reading] = []
 
@@ -204,7 +212,7 @@ def read_name(text: str) -> PrintedName:
     # REY") a trailing word with a vowel is more likely part of the surname, so that reading
     # comes first; every reading is kept.
     trailing = 0
-    while trailing < len(core) - 1 and is_initials(core[-1 - trailing]):
+    while trailing < min(len(core) - 1, _MOST_INITIALS) and is_initials(core[-1 - trailing]):
         trailing += 1
     cuts = list(range(trailing, -1, -1))
     if upper:
@@ -216,7 +224,11 @@ def read_name(text: str) -> PrintedName:
         cuts = [likely] + [c for c in cuts if c != likely]
     # "J.-P. Sartre", "D. Haig": leading initials.
     leading = 0
-    while leading < len(core) - 1 and is_initials(core[leading]) and not (upper or group):
+    while (
+        leading < min(len(core) - 1, _MOST_INITIALS)
+        and is_initials(core[leading])
+        and not (upper or group)
+    ):
         leading += 1
     if leading and not trailing:
         add(core[leading:], core[:leading], True)
@@ -228,7 +240,7 @@ def read_name(text: str) -> PrintedName:
         # "Douglas Haig", "Ludwig van Beethoven", "Gabriel García Márquez": given names first.
         for start in range(1, len(core)):
             given = core[:start]
-            if all(fold(t) in PARTICLES for t in given) or all(map(is_initials, core[start:])):
+            if _only_particles(given) or all(map(is_initials, core[start:])):
                 continue
             if fold(core[start - 1]) in PARTICLES and core[start - 1].islower():
                 continue  # the particle belongs to the surname
@@ -389,9 +401,9 @@ def _group(text: str) -> _Group:
 
 
 def _is_abbreviation(acronym: str, group: _Group) -> bool:
-    """ "CDC" for Centers for Disease Control and Prevention, "WHO", "NICE", "MoH": the
-    acronym's letters are the initials of the name's words in order, from the first; little
-    words ("of", "and") may be left out or not, and one other word at most."""
+    """An acronym of the whole name: "CDC" for Centers for Disease Control and Prevention, "WHO",
+    "NICE", "MoH". Its letters are the initials of the name's words in order, from the first;
+    little words ("of", "and") may be left out or not, and one other word at most."""
     words = group.words
     if len(acronym) < 3 or not words or acronym[0] != words[0][0] or len(words) > 40:
         return False  # (no acronym stands for forty words)
@@ -413,8 +425,9 @@ def _is_abbreviation(acronym: str, group: _Group) -> bool:
 
 
 def _abbreviates_a_run(acronym: str, words: tuple[str, ...]) -> bool:
-    """ "WHI" in "Writing Group for the Women's Health Initiative Investigators": the initials
-    of consecutive words (little words such as "of" may be skipped)."""
+    """An acronym of part of the name: "WHI" in "Writing Group for the Women's Health Initiative
+    Investigators", the initials of consecutive words (little words such as "of" may be
+    skipped)."""
     for start in range(len(words)):
         i, j = 0, start
         while i < len(acronym) and j < len(words):
@@ -500,7 +513,7 @@ def compare(printed: str, author: Author) -> Verdict:
 
 
 def kind(printed: str) -> str | None:
-    """ "group", "person", or None when the printed name could be either ("WHO", "KIM")."""
+    """Whether a printed name is a "group", a "person", or either (None: "WHO", "KIM")."""
     if is_group(printed):
         return "group"
     words = _words(printed)
@@ -514,6 +527,8 @@ def kind(printed: str) -> str | None:
 
 def top_level_commas(text: str) -> list[str]:
     """``text`` cut at the commas outside parentheses and brackets."""
+    if "(" not in text and "[" not in text:
+        return text.split(",")
     depth, start, pieces = 0, 0, []
     for i, ch in enumerate(text):
         if ch in "([":
@@ -609,6 +624,8 @@ def split_authors(part: str) -> list[str]:
 
 def _split_outside_parentheses(text: str) -> list[str]:
     """``text`` cut at each "and" or "&" that is not inside parentheses."""
+    if "(" not in text:
+        return _AND.split(text)
     depth, masked = 0, []
     for ch in text:
         depth += ch == "("
