@@ -11,7 +11,8 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .article import Article, Reference, link, stated_figures
+from .article import Article, Reference, link
+from .figures import stated_quantities
 from .normalize import fold
 
 #: What a DOI resolved to: a PMID, or why there is none (a sentence for a comment).
@@ -105,7 +106,13 @@ def draft(article: Article, dois: DoiResolution | None = None) -> str:
                     f"year from: {ref.printed}"
                 ),
             ]
-        base = f"ref-{_slug(ref.surname or '')}-{ref.year}" if ref.surname else f"ref-{resolved}"
+        base = (
+            f"ref-{_slug(ref.surname)}-{ref.year}"
+            if ref.surname and ref.year
+            else f"ref-{ref.number}"
+            if ref.number is not None
+            else f"ref-{resolved}"
+        )
         out += ["", DraftClaim(unique(base), resolved, ref.citation, ref.line).toml().rstrip()]
 
     out += ["", "# --- Stated figures, each with the reference its sentence cites " + "-" * 16]
@@ -122,12 +129,12 @@ def draft(article: Article, dois: DoiResolution | None = None) -> str:
         if resolved_link.reference not in refs:
             refs.append(resolved_link.reference)
     uncited: list[str] = []
-    nearby = _nearby(article, links_by_sentence)
+    inferred = _closing_citation(article, links_by_sentence)
     for index, sentence in enumerate(article.sentences):
-        figures = stated_figures(sentence.text)
+        figures = stated_quantities(sentence.plain or sentence.text)
         if not figures:
             continue
-        refs = links_by_sentence.get(index) or nearby.get(index, [])
+        refs = links_by_sentence.get(index) or inferred.get(index, [])
         figure = "; ".join(q.text for q in figures)
         if not refs:
             uncited.append(f"line {sentence.line}: {figure} — {sentence.text}")
@@ -139,10 +146,19 @@ def draft(article: Article, dois: DoiResolution | None = None) -> str:
                     "whose PMID is unresolved"
                 )
                 continue
-            base = f"{_slug(ref.surname or 'ref')}-{ref.year}-line{sentence.line}"
+            name = ref.surname or (f"ref{ref.number}" if ref.number is not None else "ref")
+            base = f"{_slug(name)}-{ref.year}-line{sentence.line}"
             claim = DraftClaim(
                 unique(base), pmids[ref], ref.citation, sentence.line, figure, sentence.text
             )
+            if index not in links_by_sentence:
+                out += [
+                    "",
+                    _comment(
+                        f"inferred: line {sentence.line} cites nothing itself; its paragraph "
+                        "reports one cited study, whose citation closes the paragraph"
+                    ),
+                ]
             out += ["", claim.toml().rstrip()]
     if uncited:
         out += [
@@ -157,28 +173,37 @@ def draft(article: Article, dois: DoiResolution | None = None) -> str:
     return "\n".join(out) + "\n"
 
 
-def _nearby(article: Article, links: Mapping[int, list[Reference]]) -> dict[int, list[Reference]]:
-    """For each sentence, what a figure in it cites when the sentence has no citation of its
-    own: the next citation in its paragraph (web articles cite at the end of a passage), else
-    the previous one. One pass each way, so an article of many sentences costs no more than
-    linear time."""
-    sentences = article.sentences
-    following: dict[int, list[Reference]] = {}
-    refs: list[Reference] | None = None
-    paragraph = -1
-    for i in range(len(sentences) - 1, -1, -1):
-        if sentences[i].paragraph != paragraph:
-            paragraph, refs = sentences[i].paragraph, None
-        if refs:
-            following[i] = refs
-        refs = links.get(i) or refs
-    nearby: dict[int, list[Reference]] = {}
-    refs, paragraph = None, -1
-    for i, sentence in enumerate(sentences):
-        if sentence.paragraph != paragraph:
-            paragraph, refs = sentence.paragraph, None
-        chosen = following.get(i) or refs
-        if chosen:
-            nearby[i] = chosen
-        refs = links.get(i) or refs
-    return nearby
+#: Headings of a research article's own work: figures stated there are its own results.
+_OWN_WORK = re.compile(
+    r"\b(?:methods?|results?|materials|patients|participants|subjects|statistical analys[ie]s|"
+    r"study design|study population|data analysis|findings)\b",
+    re.IGNORECASE,
+)
+
+
+def _closing_citation(
+    article: Article, links: Mapping[int, list[Reference]]
+) -> dict[int, list[Reference]]:
+    """What a figure sentence that cites nothing itself may be paired with: the citation that
+    closes its paragraph, only where the whole paragraph cites that one study (the way popular
+    articles report a study: "A pivotal RCT of 98 patients showed 40.6% … . The response was
+    durable (Chien et al., 1998).") and never under a heading of the article's own methods or
+    results. Linear in the number of sentences."""
+    by_paragraph: dict[int, list[int]] = {}
+    for i, sentence in enumerate(article.sentences):
+        by_paragraph.setdefault(sentence.paragraph, []).append(i)
+    inferred: dict[int, list[Reference]] = {}
+    for indices in by_paragraph.values():
+        last = indices[-1]
+        closing = links.get(last)
+        if not closing or len(closing) != 1:
+            continue
+        cited = {id(r) for i in indices for r in links.get(i, [])}
+        if cited != {id(closing[0])}:
+            continue
+        for i in indices[:-1]:
+            section = article.sentences[i].section
+            if section and _OWN_WORK.search(section):
+                continue
+            inferred[i] = closing
+    return inferred
