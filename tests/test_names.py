@@ -458,3 +458,18 @@ def test_every_group_of_the_corpus_names_itself_as_editors_print_it() -> None:
             if printed is None or not compare(printed, Author(collective=name)).initials:
                 failures.append((name, form, printed))
     assert not failures, failures[:10]
+
+
+def test_an_acronym_that_could_be_a_surname_in_capitals_is_named_as_printed() -> None:
+    record = RECORDS[34090655]  # Robb AS; AACAP Psychopharmacology Committee
+    (finding,) = findings(record, citation=cite(record, "WHO", False))
+    assert finding.message == (
+        "PubMed's first author is a person, Robb AS; the article names WHO, not among the "
+        "record's 2 authors"
+    )
+    group_first = RECORDS[6789123]  # Centers for Disease Control (CDC)
+    (finding,) = findings(group_first, citation=cite(group_first, "NIH", False))
+    assert finding.message == (
+        "PubMed lists the group Centers for Disease Control (CDC) first; the article names NIH, "
+        "not among the record's 1 author"
+    )

@@ -184,15 +184,16 @@ def check_author(claim: Claim, record: Record) -> tuple[Finding, ...]:
                 if position is not None
                 else f"not among the record's {count} author{'s' if count > 1 else ''}"
             )
-            if first.collective and kind == "person":
+            named = f"a {kind}, {stated}" if kind else stated  # "WHO" may be either
+            if first.collective:
                 message = (
-                    f"PubMed lists the group {first.display} first; the article names a "
-                    f"person, {stated}, {where}"
+                    f"PubMed lists the group {first.display} first; the article names "
+                    f"{named}, {where}"
                 )
-            elif not first.collective and kind == "group":
+            elif kind != "person":
                 message = (
-                    f"PubMed's first author is a person, {first.display}; the article names a "
-                    f"group, {stated}, {where}"
+                    f"PubMed's first author is a person, {first.display}; the article names "
+                    f"{named}, {where}"
                 )
             else:
                 message = f"PubMed's first author is {first.display}; {stated} is {where}"
