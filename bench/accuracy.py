@@ -357,6 +357,14 @@ def correct_metadata(record: Record, book_years: Mapping[int, tuple[int, ...]]) 
             pmid,
             {"citation": f"{group_name(collective)}, {main_journal(record)} ({year})"},
         )
+        short = re.sub(r"\s*\([A-Z][A-Za-z&-]*\)$", "", group_name(collective))
+        if short != group_name(collective) and len(short.split()) >= 2:
+            yield Case(
+                "metadata-correct",
+                "citation/collective-author-without-its-acronym",
+                pmid,
+                {"citation": f"{short}, {main_journal(record)} ({year})"},
+            )
     # explicit fields (the journal only where no citation could be printed: the same check)
     if year is None or not (surname or collective):
         for jname, journal in forms.items():
@@ -421,6 +429,12 @@ def _title_cases(record: Record) -> Iterator[Case]:
     for name, head in heads:
         if len(head.split()) >= 2 and not head.startswith("["):
             yield Case("metadata-correct", name, pmid, {"title": head.strip()})
+    if title.startswith("[") and title.rstrip(".").endswith("]"):
+        inner = title.rstrip(".")[1:-1].strip()
+        if "[" not in inner and len(inner.split()) >= 2:
+            yield Case(
+                "metadata-correct", "title/translation-brackets-dropped", pmid, {"title": inner}
+            )
     if any(ch in GREEK for ch in title):
         spelled = "".join(GREEK.get(ch, ch) for ch in title)
         yield Case("metadata-correct", "title/greek-spelled-out", pmid, {"title": spelled})
@@ -610,6 +624,17 @@ def planted_metadata(record: Record, rng: random.Random, pool: Pools) -> Iterato
                     f"first author {surname}; planted from PMID {other_pmid}",
                 )
                 break
+        groups = [a.collective for a in record.authors[1:] if a.collective]
+        if groups and "," not in groups[0]:
+            name = group_name(groups[0])
+            yield Case(
+                group,
+                "first-author-a-group-of-the-list-where-pubmed-has-a-person",
+                pmid,
+                {"citation": f"{name}, {journal} ({year})"},
+                "author-mismatch",
+                f"first author {surname}",
+            )
         second = person(record, 1)
         if second and key(second) not in own and len(record.authors) >= 3:
             yield Case(
@@ -678,6 +703,18 @@ def planted_metadata(record: Record, rng: random.Random, pool: Pools) -> Iterato
                     f"journal {record.journal}",
                 )
                 break
+    lead = record.authors[0] if record.authors else None
+    if lead and lead.collective and year is not None and journal:
+        second_person = person(record, 1)
+        if second_person:
+            yield Case(
+                group,
+                "first-author-a-person-where-pubmed-has-a-group",
+                pmid,
+                {"citation": f"{second_person} et al., {journal} ({year})"},
+                "author-mismatch",
+                f"first author {group_name(lead.collective)}",
+            )
     types = set(record.publication_types)
     if surname and year is not None and journal:
         notice = (
@@ -824,6 +861,8 @@ def _context_ok(text: str, start: int, end: int, *, after: set[str] | None = Non
         return False  # "13 773": a group of a number written with spaces
     if start >= 2 and text[start - 1] == " " and text[start - 2] in "-−–±^_":
         before_ok = text[start - 2] == "±"
+    if re.match(r"[ \u00a0]\d{3}(?!\d)", text[end : end + 5]):
+        return False  # "359 559": the first group of a number written with spaces
     after_set = _AFTER_OK if after is None else after
     after_ok = end >= len(text) or text[end] in after_set
     if after_ok and end < len(text) and text[end] in ".," and end + 1 < len(text):
@@ -900,6 +939,38 @@ def abstract_figures(abstract: str) -> list[Figure]:
         add(
             Figure("p-value", value, len(v.split(".")[1]), False, m.group(0), tuple(forms)),
             *m.span(),
+        )
+    # a ratio with its confidence interval ("HR 0.68, 95% CI 0.59-0.78")
+    for m in re.finditer(
+        r"\b(?P<lab>a?HR|a?OR|a?RR|IRR)\s?(?:=|:|,)?\s?(?P<v>\d+[.·]\d+)\s?[,;(\[]\s?"
+        r"95\s?%\s?(?:CI|confidence interval)\s?[:=,]?\s?"
+        r"(?P<a>\d+[.·]\d+)\s?(?:[-–—]|to)\s?(?P<b>\d+[.·]\d+)(?![\d.·])",
+        text,
+    ):
+        if not free(*m.span()):
+            continue
+        if m.start() > 0 and text[m.start() - 1].isalnum():
+            continue
+        v, a, b = (m.group(g).replace("·", ".") for g in ("v", "a", "b"))
+        lab = m.group("lab")
+        forms = [
+            ("ratio-with-ci-as-printed", m.group(0)),
+            ("ratio-with-ci-parenthesised", f"{lab} {v} (95% CI {a}-{b})"),
+            ("ratio-with-ci-to", f"{lab} {v}, 95% CI {a} to {b}"),
+        ]
+        value = Decimal(v)
+        add(Figure("ratio-ci", value, _decimals(value), False, m.group(0), tuple(forms)), *m.span())
+    # "n = 45"
+    for m in re.finditer(r"\b[nN]\s?=\s?(?P<n>\d+)(?![\d.,·]\d|\d)", text):
+        if not free(*m.span()) or (m.start() > 0 and text[m.start() - 1].isalnum()):
+            continue
+        if m.end() < len(text) and text[m.end()] not in _AFTER_OK:
+            continue
+        if re.match(r"[ \u00a0]\d{3}(?!\d)", text[m.end() : m.end() + 5]):
+            continue  # "n = 359 559"
+        forms = [("n-equals-as-printed", m.group(0)), ("n-equals-glued", f"n={m.group('n')}")]
+        add(
+            Figure("n-equals", Decimal(m.group("n")), 0, False, m.group(0), tuple(forms)), *m.span()
         )
     # ranges
     for m in re.finditer(
