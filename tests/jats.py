@@ -9,6 +9,7 @@ References are printed in a named style from those fields, as the journals print
 
 from __future__ import annotations
 
+import html
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -417,3 +418,43 @@ def _restyle(text: str, how: str) -> str:
     # superscripts sit after the punctuation: "… disease.[3]" prints "… disease.³"
     out = _GROUP.sub(one, text)
     return re.sub(r"\s+(<sup>|\^\d|[\u2070\u00b9\u00b2\u00b3\u2074-\u2079])", r"\1", out)
+
+
+def as_html(markdown: str) -> str:
+    """The rendered Markdown as a web page would have it, line for line (so the truth's line
+    numbers hold): headings, paragraphs, an ordered list whose numbers are not in the text,
+    links, and ``<sup>`` kept as markup."""
+    lines = markdown.splitlines()
+    out: list[str] = []
+
+    def inline(text: str) -> str:
+        text = html.escape(text, quote=False)
+        text = re.sub(r"&lt;(/?)sup&gt;", r"<\1sup>", text)
+        return re.sub(r"\[([^\]]+)\]\(([^)\s]+)\)", r'<a href="\2">\1</a>', text)
+
+    kinds = [
+        "ol" if re.match(r"\d+\. ", ln) else "ul" if ln.startswith("- ") else "" for ln in lines
+    ]
+    items = [i for i, k in enumerate(kinds) if k]
+    for i, line in enumerate(lines):
+        heading = re.match(r"(#+) (.*)", line)
+        if heading:
+            level = len(heading.group(1))
+            out.append(f"<h{level}>{inline(heading.group(2))}</h{level}>")
+        elif kinds[i]:
+            text = re.sub(r"^(?:\d+\. |- )", "", line)
+            before = [j for j in items if j < i]
+            after = [j for j in items if j > i]
+            opens = not before or kinds[before[-1]] != kinds[i] or before[-1] < i - 2
+            closes = not after or kinds[after[0]] != kinds[i] or after[0] > i + 2
+            item = f"<li>{inline(text)}</li>"
+            out.append(
+                (f"<{kinds[i]}>" if opens else "") + item + (f"</{kinds[i]}>" if closes else "")
+            )
+        elif line:
+            out.append(f"<p>{inline(line)}</p>")
+        else:
+            out.append("")
+    out[0] = "<!DOCTYPE html><html><body>" + out[0]
+    out[-1] += "</body></html>"
+    return "\n".join(out) + "\n"

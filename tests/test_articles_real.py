@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write
-from jats import ARTICLES, CORPUS, Rendered, render
+from jats import ARTICLES, CORPUS, Rendered, as_html, render
 from ta1check.article import Article, link, read_article, read_fields
 from ta1check.crosscheck import orphans
 from ta1check.figures import stated_quantities
@@ -33,8 +33,8 @@ FORMS = ["as-printed", "superscript", "caret", "unicode"]
 
 def _read(tmp_path: Path, rendered: Rendered, suffix: str = ".md") -> Article:
     tmp_path.mkdir(parents=True, exist_ok=True)
-    path = write(tmp_path / f"{rendered.name}{suffix}", rendered.markdown)
-    return read_article(path)
+    text = as_html(rendered.markdown) if suffix == ".html" else rendered.markdown
+    return read_article(write(tmp_path / f"{rendered.name}{suffix}", text))
 
 
 def _links(article: Article, rendered: Rendered) -> set[tuple[int, str]]:
@@ -76,6 +76,21 @@ def test_in_text_links_match_the_jats_xrefs(tmp_path: Path, name: str, form: str
     precision, recall = right / max(1, len(found)), right / len(truth)
     assert precision >= 0.98, sorted(found - truth)[:5]
     assert recall >= 0.95, sorted(truth - found)[:5]
+
+
+@pytest.mark.parametrize(
+    ("name", "form"),
+    [(n, "as-printed") for n in NAMES] + [(n, "superscript") for n in NUMBERED],
+)
+def test_html_pages_link_as_the_markdown_does(tmp_path: Path, name: str, form: str) -> None:
+    """As a web page: an ordered reference list (its numbers are no text) and <sup>."""
+    rendered = render(name, form)
+    article = _read(tmp_path, rendered, ".html")
+    assert {r.line for r in article.references} == {t.line for t in rendered.references}
+    found = _links(article, rendered)
+    right = len(found & rendered.links)
+    assert right / max(1, len(found)) >= 0.98, sorted(found - rendered.links)[:5]
+    assert right / len(rendered.links) >= 0.95, sorted(rendered.links - found)[:5]
 
 
 def test_in_text_links_over_the_corpus(tmp_path: Path) -> None:
@@ -296,6 +311,8 @@ def test_draft_resolves_every_reference_with_a_pmid(run, tmp_path: Path, name: s
     assert paired
     right = sum(pair in rendered.links for pair in paired)
     assert right / len(paired) >= 0.95, [p for p in paired if p not in rendered.links][:5]
+    # a research article's figures are paired only with what their own sentence cites
+    assert "# inferred" not in out.stdout
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -311,20 +328,33 @@ def test_no_false_orphans(tmp_path: Path, name: str) -> None:
     assert {f.line for f in found} == never
 
 
-def test_a_research_articles_own_results_are_not_paired_with_a_citation(run, tmp_path) -> None:
-    text = (
-        "# A cohort\n\n## Introduction\n\n"
-        "A pivotal trial of 98 patients showed a 40.6% response. The response was durable "
-        "(Chien et al., 1998).\n\n## Results\n\n"
-        "In all, 1878 cases were included. Their risk was lower than expected (Chien et al., "
-        "1998).\n\n## References\n\n"
-        "- Chien RN, Liaw YF, Chen TC, Yeh CT, Sheen IS. Efficacy of thymosin alpha1 in "
-        "patients with chronic hepatitis B: a randomized, controlled trial. Hepatology. "
-        "1998;27(5):1383-7. PMID: 9581695\n"
-    )
+_REPORT = (
+    "A pivotal trial of 98 patients showed a 40.6% response. The response was durable "
+    "(Chien et al., 1998).\n\n"
+)
+_CHIEN = (
+    "## References\n\n- Chien RN, Liaw YF, Chen TC, Yeh CT, Sheen IS. Efficacy of thymosin "
+    "alpha1 in patients with chronic hepatitis B: a randomized, controlled trial. Hepatology. "
+    "1998;27(5):1383-7. PMID: 9581695\n"
+)
+
+
+def test_a_popular_articles_report_of_one_study_is_paired_and_said_inferred(run, tmp_path) -> None:
+    text = "# Thymosin\n\n## Hepatitis B\n\n" + _REPORT + _CHIEN
     out = run("draft", str(write(tmp_path / "a.md", text)), "--offline")
-    data = tomllib.loads(out.stdout)
-    figures = {c["figure"] for c in data["claim"] if "figure" in c}
+    figures = {c["figure"] for c in tomllib.loads(out.stdout)["claim"] if "figure" in c}
     assert figures == {"98; 40.6%"}
     assert "# inferred: line 5 cites nothing itself" in out.stdout
+
+
+def test_a_research_articles_own_figures_are_never_paired(run, tmp_path) -> None:
+    text = (
+        "# A cohort\n\n## Introduction\n\n" + _REPORT + "## Results\n\n"
+        "In all, 1878 cases were included. Their risk was lower than expected (Chien et al., "
+        "1998).\n\n" + _CHIEN
+    )
+    out = run("draft", str(write(tmp_path / "a.md", text)), "--offline")
+    assert not [c for c in tomllib.loads(out.stdout)["claim"] if "figure" in c]
+    assert "inferred" not in out.stdout
+    assert re.search(r"# line 5: 98; 40.6% — A pivotal trial", out.stdout)
     assert re.search(r"# line 9: 1878 — In all, 1878 cases were included", out.stdout)

@@ -187,8 +187,11 @@ def _closing_citation(
     """What a figure sentence that cites nothing itself may be paired with: the citation that
     closes its paragraph, only where the whole paragraph cites that one study (the way popular
     articles report a study: "A pivotal RCT of 98 patients showed 40.6% … . The response was
-    durable (Chien et al., 1998).") and never under a heading of the article's own methods or
-    results. Linear in the number of sentences."""
+    durable (Chien et al., 1998).") and never in a research article (one with a heading of its
+    own methods or results), whose uncited figures are its own. Linear in the number of
+    sentences."""
+    if any(b.heading and _OWN_WORK.search(b.text) for b in article.blocks):
+        return {}  # a research article: a figure it does not cite is its own
     by_paragraph: dict[int, list[int]] = {}
     for i, sentence in enumerate(article.sentences):
         by_paragraph.setdefault(sentence.paragraph, []).append(i)
@@ -202,8 +205,5 @@ def _closing_citation(
         if cited != {id(closing[0])}:
             continue
         for i in indices[:-1]:
-            section = article.sentences[i].section
-            if section and _OWN_WORK.search(section):
-                continue
             inferred[i] = closing
     return inferred

@@ -46,13 +46,17 @@ class HtmlBlocks(HTMLParser):
         self.skip = 0
         self.title: str | None = None
         self.in_title = False
+        #: The next item number of each open list (None for a <ul>).
+        self.lists: list[int | None] = []
+        self.prefix = ""
 
     def flush(self) -> None:
         text = " ".join("".join(self.parts).split())
         if text:
-            self.blocks.append(Block(self.start, text, self.heading))
+            self.blocks.append(Block(self.start, self.prefix + text, self.heading))
         self.parts = []
         self.heading = False
+        self.prefix = ""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in ("script", "style"):
@@ -63,6 +67,13 @@ class HtmlBlocks(HTMLParser):
             self.heading = tag in _HEADING_TAGS
         if tag == "title":
             self.in_title = True
+        if tag in ("ol", "ul"):
+            first = dict(attrs).get("start") or "1"
+            self.lists.append(int(first) if tag == "ol" and first.isdigit() else None)
+        if tag == "li" and self.lists and self.lists[-1] is not None:
+            # an ordered list's numbers are not in its text: a numbered reference list's are
+            self.prefix = f"{self.lists[-1]}. "
+            self.lists[-1] += 1
         if tag == "sup":  # superscript citation numbers keep their markup: "^3,5^"
             self.parts.append("^")
         if tag in ("td", "th"):
@@ -79,6 +90,8 @@ class HtmlBlocks(HTMLParser):
             self.skip = max(0, self.skip - 1)
         if tag == "title":
             self.in_title = False
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
         if tag in _BLOCK_TAGS:
             self.flush()
             self.start = self.getpos()[0]
