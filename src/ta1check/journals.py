@@ -32,7 +32,7 @@ from .normalize import strip_markup
 #: Articles, prepositions and conjunctions that ISO 4 (and NLM) drop from titles, in the
 #: languages of the LTWA (pyiso4's list, less its one-letter words, see ``_LETTER_WORDS``).
 # fmt: off
-_STOPWORDS = frozenset((
+STOPWORDS = frozenset((
     "the", "an", "and", "but", "or", "for", "nor", "so", "yet", "though", "when", "whenever",
     "where", "whereas", "wherever", "while", "about", "afore", "after", "ago", "along", "amid",
     "among", "amongst", "apropos", "as", "at", "atop", "by", "ca", "circa", "from", "hence", "in",
@@ -41,7 +41,7 @@ _STOPWORDS = frozenset((
     "with", "within", "fur", "und", "aus", "zu", "zur", "zum", "im", "de", "et", "del", "en", "di",
     "da", "delle", "della", "dell", "sue", "el", "do", "og", "voor", "van", "ed", "tot", "vir",
     "its", "sul", "des", "du", "der", "die", "das", "le", "les", "la", "los", "las", "dos", "dei",
-    "degli", "och", "det", "al",
+    "degli", "och", "det", "al", "den", "het", "een", "ein", "eine", "une", "il", "gli", "lo",
 ))
 # fmt: on
 #: One-letter conjunctions and articles ("y", "e", "i", "o", "a"), dropped from a title only
@@ -88,7 +88,7 @@ def _words(text: str) -> tuple[Word, ...]:
         before = folded[matches[i - 1].end() : match.start()] if i else ""
         after = matches[i + 1].group() if i + 1 < len(matches) else ""
         optional = (
-            word in _STOPWORDS
+            word in STOPWORDS
             or (
                 word in _LETTER_WORDS
                 and 0 < i < len(matches) - 1
@@ -111,19 +111,22 @@ def drop_parentheticals(text: str) -> str:
 
 
 @lru_cache(maxsize=16384)
-def name_forms(name: str) -> frozenset[tuple[Word, ...]]:
+def name_forms(name: str, qualifiers: bool | None = None) -> frozenset[tuple[Word, ...]]:
     """The word sequences a correct citation of the journal ``name`` may print: the whole name,
     without its parenthetical qualifiers, without a " : subtitle", and each side of a
-    " = parallel title"."""
+    " = parallel title". ``qualifiers``: True, only the forms that keep the name's qualifiers;
+    False, only those without; None, all."""
     text = " ".join(strip_markup(name).split())
     texts = {text}
     for part in text.split(" = "):
         texts.add(part)
         if ":" in part:
             texts.add(part.split(":", 1)[0])
-    texts |= {drop_parentheticals(t) for t in texts}
     texts |= {t.split(":", 1)[0] for t in texts if ":" in t}
-    return frozenset(w for w in map(_words, texts) if w)
+    kept = {t for t in texts if "(" in t} if "(" in text else texts
+    dropped = {drop_parentheticals(t) for t in texts}
+    chosen = {True: kept, False: dropped, None: texts | dropped}[qualifiers]
+    return frozenset(w for w in map(_words, chosen) if w)
 
 
 @lru_cache(maxsize=16384)
@@ -298,10 +301,12 @@ def _pattern(form: tuple[Word, ...], table: Ltwa | None) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=16384)
-def _name_patterns(name: str, abbreviated: bool) -> tuple[re.Pattern[str], ...]:
+def _name_patterns(
+    name: str, abbreviated: bool, qualifiers: bool | None = None
+) -> tuple[re.Pattern[str], ...]:
     """The forms of a journal name as patterns: written out, or (``abbreviated``) as the LTWA
     abbreviates them (one-word forms left out: ISO 4 does not abbreviate them)."""
-    forms = name_forms(name)
+    forms = name_forms(name, qualifiers)
     if not abbreviated:
         return tuple(_pattern(f, None) for f in forms)
     table = ltwa()
@@ -309,9 +314,10 @@ def _name_patterns(name: str, abbreviated: bool) -> tuple[re.Pattern[str], ...]:
 
 
 @lru_cache(maxsize=16384)
-def _one_word_patterns(name: str) -> tuple[re.Pattern[str], ...]:
+def _one_word_patterns(name: str, qualifiers: bool | None = None) -> tuple[re.Pattern[str], ...]:
     table = ltwa()
-    return tuple(_pattern(f, table) for f in name_forms(name) if not _abbreviable(f))
+    forms = name_forms(name, qualifiers)
+    return tuple(_pattern(f, table) for f in forms if not _abbreviable(f))
 
 
 def spells(key: str, form: tuple[Word, ...], table: Ltwa | None) -> bool:
@@ -321,18 +327,40 @@ def spells(key: str, form: tuple[Word, ...], table: Ltwa | None) -> bool:
 
 
 def journal_names_match(stated: str, names: Sequence[str]) -> bool:
-    """True when ``stated`` names the journal that the record calls by ``names`` (full title,
-    ISO abbreviation, MedlineTA)."""
-    key = stated_key(stated)
-    if not key:
-        return False
+    """True when ``stated`` names the journal that the record calls by ``names``: the full
+    title first, then its abbreviations (ISO abbreviation, MedlineTA), as
+    ``Record.journal_names`` gives them.
+
+    An abbreviation that NLM qualifies ("J Pediatr (Rio J)" for *Jornal de pediatria*) is
+    qualified because the bare one names another journal (*The Journal of pediatrics*): when
+    every abbreviation of the record is qualified, a stated abbreviation must keep the
+    qualifier, and only the full title written out may drop it ("Jornal de Pediatria").
+    """
     names = [n for n in names if n]
+    marked = "." in drop_parentheticals(stated)  # "Sci." marks an abbreviation; "Genes" not
+    if len(names) > 1 and all("(" in n for n in names[1:]):
+        whole = _letters(stated)
+        if "(" in stated and whole and _spelled(whole, names, marked, qualifiers=True):
+            return True
+        key = stated_key(stated)
+        return bool(key) and any(p.fullmatch(key) for p in _name_patterns(names[0], False, False))
+    key = stated_key(stated)
+    return bool(key) and _spelled(key, names, marked, qualifiers=None)
+
+
+def _letters(stated: str) -> str:
+    """A stated name's letters, qualifiers kept, a leading "The" dropped."""
+    words = _WORD.findall(ascii_fold(stated))
+    return "".join(words[1:] if words and words[0] == "the" else words)
+
+
+def _spelled(key: str, names: Sequence[str], marked: bool, *, qualifiers: bool | None) -> bool:
     for abbreviated in (False, True):
         for name in names:
-            if any(p.fullmatch(key) for p in _name_patterns(name, abbreviated)):
+            if any(p.fullmatch(key) for p in _name_patterns(name, abbreviated, qualifiers)):
                 return True
-    if "." in drop_parentheticals(stated):  # "Sci." marks an abbreviation; "Genes" does not
-        return any(p.fullmatch(key) for n in names for p in _one_word_patterns(n))
+    if marked:
+        return any(p.fullmatch(key) for n in names for p in _one_word_patterns(n, qualifiers))
     return False
 
 
