@@ -458,3 +458,42 @@ def as_html(markdown: str) -> str:
     out[0] = "<!DOCTYPE html><html><body>" + out[0]
     out[-1] += "</body></html>"
     return "\n".join(out) + "\n"
+
+
+def pubmed_records(rendered: Rendered) -> str:
+    """A PubMed XML record for each reference with a PMID, built from its own JATS fields (the
+    journal as its abbreviation, the authors with their initials): checked against these, a
+    claim drafted from the printed reference has nothing to find wrong."""
+    root = ET.parse(ARTICLES / rendered.name).getroot()
+    raw = {r.rid: r for r in (_read_ref(e, i) for i, e in enumerate(root.iter("ref")))}
+    out = ["<?xml version='1.0'?>", "<PubmedArticleSet>"]
+    for truth in rendered.references:
+        r = raw[truth.rid]
+        if not r.pmid or r.kind != "journal":
+            continue
+        authors = "".join(
+            f"<Author><CollectiveName>{html.escape(s)}</CollectiveName></Author>"
+            if not g
+            else f"<Author><LastName>{html.escape(s)}</LastName><ForeName>{g}</ForeName>"
+            f"<Initials>{g}</Initials></Author>"
+            for s, g in r.names
+        )
+        pages = f"{r.fpage}-{r.lpage}" if r.fpage and r.lpage else (r.fpage or "")
+        doi = f'<ELocationID EIdType="doi">{html.escape(r.doi)}</ELocationID>' if r.doi else ""
+        out.append(
+            f"<PubmedArticle><MedlineCitation><PMID>{r.pmid}</PMID><Article><Journal>"
+            f"<JournalIssue><Volume>{r.volume or ''}</Volume><Issue>{r.issue or ''}</Issue>"
+            f"<PubDate><Year>{r.year}</Year></PubDate></JournalIssue>"
+            f"<Title>{html.escape(r.source or '')}</Title>"
+            f"<ISOAbbreviation>{html.escape(r.source or '')}</ISOAbbreviation></Journal>"
+            f"<ArticleTitle>{html.escape(r.title or '')}.</ArticleTitle>"
+            f"<Pagination><MedlinePgn>{pages}</MedlinePgn></Pagination>{doi}"
+            f"<Abstract><AbstractText>{html.escape(r.title or '')}.</AbstractText></Abstract>"
+            f'<AuthorList CompleteYN="{"N" if r.etal else "Y"}">{authors}</AuthorList>'
+            "<PublicationTypeList><PublicationType>Journal Article</PublicationType>"
+            "</PublicationTypeList></Article></MedlineCitation><PubmedData><ArticleIdList>"
+            f'<ArticleId IdType="pubmed">{r.pmid}</ArticleId></ArticleIdList></PubmedData>'
+            "</PubmedArticle>"
+        )
+    out.append("</PubmedArticleSet>")
+    return "\n".join(out) + "\n"

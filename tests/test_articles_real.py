@@ -6,6 +6,7 @@ the in-text links, ``<pub-id>`` and the structured fields for the references."""
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -15,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write
-from jats import ARTICLES, CORPUS, Rendered, as_html, render
+from jats import ARTICLES, CORPUS, Rendered, as_html, pubmed_records, render
 from ta1check.article import Article, link, read_article, read_fields
 from ta1check.crosscheck import orphans
 from ta1check.figures import stated_quantities
@@ -358,3 +359,26 @@ def test_a_research_articles_own_figures_are_never_paired(run, tmp_path) -> None
     assert "inferred" not in out.stdout
     assert re.search(r"# line 5: 98; 40.6% — A pivotal trial", out.stdout)
     assert re.search(r"# line 9: 1878 — In all, 1878 cases were included", out.stdout)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_drafted_references_check_clean_against_their_own_records(run, tmp_path, name) -> None:
+    """No false metadata finding: each reference claim, checked against a record built from
+    the reference's own JATS fields, is ok."""
+    rendered = render(name)
+    article = write(tmp_path / f"{name}.md", rendered.markdown)
+    drafted = tomllib.loads(run("draft", str(article), "--offline").stdout)
+    journal = {t.pmid for t in rendered.references if t.pmid and t.kind == "journal"}
+    claims = [c for c in drafted["claim"] if "figure" not in c and c["pmid"] in journal]
+    text = "".join(
+        f'[[claim]]\nid = "{c["id"]}"\npmid = {c["pmid"]}\n'
+        + (f"citation = {json.dumps(c['citation'])}\n" if "citation" in c else "")
+        for c in claims
+    )
+    records = write(tmp_path / "records.xml", pubmed_records(rendered))
+    out = run("check", str(write(tmp_path / "c.toml", text)), "--records", str(records),
+              "--format", "json")  # fmt: skip
+    doc = json.loads(out.stdout)
+    findings = [(r["id"], f["code"], f["message"]) for r in doc["results"] for f in r["findings"]]
+    assert not findings, findings[:5]
+    assert len(doc["results"]) == len(claims) > 0
