@@ -19,8 +19,6 @@ _MATH_ANNOTATION = re.compile(
 )
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 _LEADING_ARTICLE = re.compile(r"^(?:the|a|an) ")
-#: Words that ISO 4 drops from journal titles, and that editors drop too.
-_JOURNAL_STOPWORDS = frozenset({"the", "of", "and", "in", "for", "on", "de", "la", "et", "und"})
 #: Where a title's subtitle starts: "Main title: subtitle", "Main title - subtitle", MEDLINE's
 #: old "Main title--subtitle", "Main title—subtitle", "Main. Sub".
 _SUBTITLE_BREAK = re.compile(r"\s*(?::|\s[-\u2013\u2014]\s|--|\u2014|\.\s|\?\s|!\s|;\s)\s*")
@@ -124,15 +122,6 @@ def titles_match(stated: str, pubmed: str) -> bool:
         if stated_key and stated_key in {v.replace(" ", "") for v in variants}:
             return True
     return False
-
-
-def journal_tokens(journal: str) -> tuple[str, ...]:
-    """A journal name as its significant words: parenthetical qualifiers, nested or not, such as
-    "(Baltimore, Md.)" and ISO 4 stopwords dropped, periods ignored."""
-    from .journals import drop_parentheticals
-
-    text = drop_parentheticals(strip_markup(journal))
-    return tuple(w for w in fold(text).split() if w not in _JOURNAL_STOPWORDS)
 
 
 def journal_matches(stated: str, candidates: tuple[str, ...]) -> bool:
