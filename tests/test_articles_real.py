@@ -382,3 +382,23 @@ def test_drafted_references_check_clean_against_their_own_records(run, tmp_path,
     findings = [(r["id"], f["code"], f["message"]) for r in doc["results"] for f in r["findings"]]
     assert not findings, findings[:5]
     assert len(doc["results"]) == len(claims) > 0
+
+
+def test_wrapped_and_bare_numbered_entries(tmp_path: Path) -> None:
+    """A reference wrapped over lines is one entry; a PDF's bare list numbers are numbers."""
+    text = (
+        "# Notes\n\nLysis timing varies [1]. Noise is common [2].\n\n## References\n\n"
+        "1. Wang IN. Lysis timing and bacteriophage fitness. Genetics. 2006;172(1):17-26.\n"
+        "   PMID: 16219778\n"
+        "2. Elowitz MB, Levine AJ, Siggia ED, Swain PS. Stochastic gene expression in a single\n"
+        "   cell. Science. 2002;297(5584):1183-6. doi:10.1126/science.1070919\n\n"
+        "For educational purposes only.\n"
+    )
+    article = read_article(write(tmp_path / "a.md", text))
+    wang, elowitz = article.references
+    assert (wang.number, wang.pmid, wang.journal, wang.year) == (1, 16219778, "Genetics", 2006)
+    assert elowitz.title == "Stochastic gene expression in a single cell"
+    assert (elowitz.doi, elowitz.pages, elowitz.line) == ("10.1126/science.1070919", "1183-6", 9)
+    assert [link(c, article.references).reference for c in article.citations] == [wang, elowitz]
+    bare = text.replace("1. Wang", "1 Wang").replace("2. Elowitz", "2 Elowitz")
+    assert [r.number for r in read_article(write(tmp_path / "b.txt", bare)).references] == [1, 2]

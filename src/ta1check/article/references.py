@@ -21,7 +21,7 @@ from .model import Block, Reference
 from .readers import MD_HEADING
 
 REFERENCE_HEADING = re.compile(
-    r"^\s*(?:\d+\.?\s*)?(references|bibliography|sources|works cited|literature cited|"
+    r"^\s*#{0,6}\s*(?:\d+\.?\s*)?(references|bibliography|sources|works cited|literature cited|"
     r"citations|references and notes|reference list)\s*:?\s*$",
     re.IGNORECASE,
 )
@@ -39,7 +39,11 @@ _DOI = re.compile(
 _TRAILING_PMID = re.compile(r"(?:^|\s|\|)(\d{6,9})\s*\|?\s*$")
 _CITATION_PREFIX = re.compile(r"^(.+?[\(\[]\s*(?:1[6-9]|20)\d\d[a-z]?\s*[\)\]])")
 #: A numbered list's number ("12.", "12)", "[12]") or a bullet; group 1 or 2 is the number.
-_LIST_MARK = re.compile(r"^\s*(?:\[(\d{1,4})\]\s*|(\d{1,4})[.)]\s*(?=\S)|[-*+\u2022\u00b7]\s+)")
+_LIST_MARK = re.compile(
+    r"^\s*(?:\[(\d{1,4})\]\s*|(\d{1,4})[.)]\s*(?=\S)|[-*+\u2022\u00b7]\s+"
+    # a bare number, as a PDF's list copies: "12 Smith JA, Jones K. …"
+    r"|(\d{1,3})\s+(?=[A-Z\u00c0-\u024f][\w'\u2019-]*[\s,]))"
+)
 #: Link words a copied web page leaves after its links are taken out.
 _LINK_WORDS = re.compile(
     r"(?:\s*[\[(]?\b(?:PubMed(?: Abstract)?|Google Scholar|Cross[Rr]ef|PMC free article|"
@@ -304,7 +308,7 @@ def read_reference(block: Block) -> Reference | None:
     mark = _LIST_MARK.match(text)
     number = None
     if mark:
-        digits = mark.group(1) or mark.group(2)
+        digits = mark.group(1) or mark.group(2) or mark.group(3)
         number = int(digits) if digits else None
         text = text[mark.end() :]
     pmid_text, text = _take(_PMID_LABELLED, text)
@@ -408,12 +412,34 @@ def reference_list(
             for n in range(first, len(lines) + 1)
             if lines[n - 1].strip()
         ]
-    for block in candidates:
+    for block in _entries(candidates) if line_based else candidates:
         ref = read_reference(block)
         if block.heading and references and ref is None:
             break
         if ref is not None:
             references.append(ref)
-    if references and all(r.number is None for r in references):
-        pass  # an author-year list: entries are found by author and year
     return start, references
+
+
+def _entries(lines: list[Block]) -> list[Block]:
+    """Lines joined into entries: where the list marks its entries (numbers or bullets), a
+    line without a mark right under an entry continues it (a wrapped reference)."""
+    if not any(_LIST_MARK.match(b.text) for b in lines):
+        return lines
+    out: list[list[Block]] = []
+    for block in lines:
+        last = out[-1][-1] if out else None
+        if (
+            last is None
+            or block.heading
+            or last.heading
+            or block.line != last.line + 1
+            or _LIST_MARK.match(block.text)
+        ):
+            out.append([block])
+        else:
+            out[-1].append(block)
+    return [
+        group[0] if len(group) == 1 else Block(group[0].line, " ".join(b.text for b in group))
+        for group in out
+    ]
