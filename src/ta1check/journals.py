@@ -114,18 +114,22 @@ def drop_parentheticals(text: str) -> str:
 def name_forms(name: str, qualifiers: bool | None = None) -> frozenset[tuple[Word, ...]]:
     """The word sequences a correct citation of the journal ``name`` may print: the whole name,
     without its parenthetical qualifiers, without a " : subtitle", and each side of a
-    " = parallel title". ``qualifiers``: True, only the forms that keep the name's qualifiers;
+    " = parallel title". NLM spaces the colon of what it adds ("Diabetes therapy : research,
+    treatment…"); an unspaced one is the title's own ("Acta radiologica: diagnosis" is not
+    *Acta radiologica*). ``qualifiers``: True, only the forms that keep the name's qualifiers;
     False, only those without; None, all."""
     text = " ".join(strip_markup(name).split())
-    texts = {text}
-    for part in text.split(" = "):
-        texts.add(part)
-        if ":" in part:
-            texts.add(part.split(":", 1)[0])
-    texts |= {t.split(":", 1)[0] for t in texts if ":" in t}
-    kept = {t for t in texts if "(" in t} if "(" in text else texts
-    dropped = {drop_parentheticals(t) for t in texts}
-    chosen = {True: kept, False: dropped, None: texts | dropped}[qualifiers]
+    kept: set[str] = set()
+    dropped: set[str] = set()
+    for base in {text, drop_parentheticals(text)}:
+        texts = {base}
+        for part in base.split(" = "):
+            texts |= {part, part.split(" : ", 1)[0]}
+        texts |= {t.split(" : ", 1)[0] for t in texts}
+        (kept if "(" in base else dropped).update(texts)
+    if "(" not in text:
+        kept = dropped
+    chosen = {True: kept, False: dropped, None: kept | dropped}[qualifiers]
     return frozenset(w for w in map(_words, chosen) if w)
 
 
