@@ -402,3 +402,44 @@ def test_wrapped_and_bare_numbered_entries(tmp_path: Path) -> None:
     assert [link(c, article.references).reference for c in article.citations] == [wang, elowitz]
     bare = text.replace("1. Wang", "1 Wang").replace("2. Elowitz", "2 Elowitz")
     assert [r.number for r in read_article(write(tmp_path / "b.txt", bare)).references] == [1, 2]
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans(
+    "0123456789-", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079\u207b"
+)
+
+
+@given(
+    st.lists(st.integers(1, 20), min_size=1, max_size=3, unique=True),
+    st.sampled_from(["[{}]", "^{}^", "<sup>{}</sup>", "{uni}", "({})"]),
+    st.integers(21, 999),
+    st.booleans(),
+)
+@settings(max_examples=60, deadline=None)
+def test_any_numbered_citation_links_and_is_no_figure(
+    numbers: list[int], form: str, figure: int, after_stop: bool
+) -> None:
+    def printed(group: str) -> str:
+        return form.format(group, uni=group.translate(_SUPERSCRIPT_DIGITS))
+
+    mark = printed(",".join(map(str, sorted(numbers))))
+    # the article cites by this form throughout
+    body = [f"Finding {n} was reported{printed(str(n))}." for n in range(1, 21)]
+    cited = f"A cohort of {figure} patients was studied" + (
+        f".{mark}" if after_stop else f"{mark}."
+    )
+    refs = "\n".join(
+        f"{n}. Author{chr(65 + n)} A. Title {n}. J Test. 2001;{n}:1-2. PMID: {1000 + n}"
+        for n in range(1, 21)
+    )
+    text = "# T\n\n" + " ".join(body) + "\n\n" + cited + " Next one.\n\n## References\n\n" + refs
+    article = read_article(Path("a.md"), text)
+    (sentence,) = [s for s in article.sentences if "cohort" in s.text]
+    index = article.sentences.index(sentence)
+    linked = {
+        link(c, article.references).reference.pmid  # type: ignore[union-attr]
+        for c in article.citations
+        if c.sentence == index
+    }
+    assert linked == {1000 + n for n in numbers}
+    assert [q.text for q in stated_quantities(sentence.plain)] == [str(figure)]
