@@ -177,8 +177,13 @@ def test_a_qualified_abbreviation_keeps_its_qualifier_the_full_title_need_not() 
         ("Phys Rev A", ("Physical review. E, Statistical, nonlinear, and soft matter physics",)),
         ("Vet Rec", ("Veterinary research", "Vet Res")),
         ("Clin Ter", ("Clinical therapeutics", "Clin Ther")),
+        # NLM catalogue names: a title's own unspaced colon, another journal's qualifier
+        ("Acta Radiol", ("Acta radiologica: diagnosis", "Acta Radiol Diagn (Stockh)")),
+        ("Child", ("Child: care, health and development", "Child Care Health Dev")),
+        ("Bulletin (Ala Mus Nat Hist)", ("Bulletin (Eugenics Society (London, England))",
+                                         "Bull Eugen Soc")),
     ],
-)
+)  # fmt: skip
 def test_near_misses_fail(stated: str, names: tuple[str, ...]) -> None:
     assert not journal_matches(stated, names)
 

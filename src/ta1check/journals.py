@@ -349,7 +349,30 @@ def journal_names_match(stated: str, names: Sequence[str]) -> bool:
         key = stated_key(stated)
         return bool(key) and any(p.fullmatch(key) for p in _name_patterns(names[0], False, False))
     key = stated_key(stated)
-    return bool(key) and _spelled(key, names, marked, qualifiers=None)
+    if not key or not _qualifiers_agree(stated, names):
+        return False
+    return _spelled(key, names, marked, qualifiers=None)
+
+
+def _qualifier_words(text: str) -> set[str]:
+    inner = "".join(re.findall(r"\(([^()]*)", text))
+    return {w for w in _WORD.findall(ascii_fold(inner)) if w not in STOPWORDS}
+
+
+def _qualifiers_agree(stated: str, names: Sequence[str]) -> bool:
+    """A stated qualifier must name the record's, when the record has one: "Bulletin (Ala Mus
+    Nat Hist)" is not "Bulletin (Eugenics Society (London, England))"; "Hepatology
+    (Baltimore)" is "Hepatology (Baltimore, Md.)", and "(Lond)" is "(London, England)"."""
+    said = _qualifier_words(stated) if "(" in stated else set()
+    known = set().union(*(_qualifier_words(n) for n in names if "(" in n))
+    if not said or not known:
+        return True
+    table = ltwa()
+    return any(
+        w == k or w in table.abbreviations(k) or (len(w) >= 3 and k.startswith(w))
+        for w in said
+        for k in known
+    )
 
 
 def _letters(stated: str) -> str:
