@@ -309,7 +309,19 @@ def correct_metadata(record: Record, book_years: Mapping[int, tuple[int, ...]]) 
                         )
                     },
                 )
-            if first and first.initials:
+            real_initials = bool(first and re.fullmatch(r"[^\W\d_a-z]{1,4}", first.initials))
+            if real_initials and surname.upper() != surname:
+                yield Case(
+                    "metadata-correct",
+                    "citation/surname-upper-case-initials-et-al",
+                    pmid,
+                    {
+                        "citation": citation_text(
+                            surname.upper(), record, main_journal(record), year, "initials"
+                        )
+                    },
+                )
+            if first and first.initials:  # as NLM gives them, even a forename ("Tomáš")
                 yield Case(
                     "metadata-correct",
                     "citation/surname-initials-et-al",
@@ -722,6 +734,8 @@ def planted_metadata(record: Record, rng: random.Random, pool: Pools) -> Iterato
             if "Retraction of Publication" in types
             else ("erratum-notice-cited-as-a-paper", "not-a-paper")
             if "Published Erratum" in types
+            else ("comment-cited-as-a-paper", "not-a-paper")
+            if "Comment" in types and not ({"Journal Article", "Review"} & types)
             else None
         )
         if notice is not None:
@@ -833,6 +847,37 @@ _TENS = {
     "ninety": 90,
 }
 _UNIT_WORDS = {**_NUM_WORDS, "one": 1}
+#: Words that a generous reader could take for a number.
+_OTHER_READINGS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "once": 1,
+    "twice": 2,
+    "thrice": 3,
+    "single": 1,
+    "double": 2,
+    "triple": 3,
+    "quadruple": 4,
+    "half": 0.5,
+    "dozen": 12,
+    "dozens": 12,
+    "hundreds": 100,
+    "thousands": 1000,
+    "millions": 1000000,
+    "both": 2,
+    "pair": 2,
+    "twin": 2,
+    "twins": 2,
+    "triplets": 3,
+}
 _JOINED_WORDS = re.compile(
     r"\b("
     + "|".join([*_NUM_WORDS, *_TENS])
@@ -1197,6 +1242,15 @@ def readings(abstract: str) -> tuple[set[Decimal], set[Decimal], set[Decimal]]:
         n = Decimal(_TENS[m.group(1)] + _UNIT_WORDS[m.group(2)])
         values.add(n)
         plain_values.add(n)
+    # "fourfold", "three-fold", ordinals and the like: read generously
+    for word, n in {**_UNIT_WORDS, **_TENS}.items():
+        if re.search(rf"\b{word}-?fold\b", lowered):
+            values.add(Decimal(n))
+            plain_values.add(Decimal(n))
+    for word, n in _OTHER_READINGS.items():
+        if re.search(rf"\b{word}\b", lowered):
+            values.add(Decimal(n))
+            plain_values.add(Decimal(n))
     for m in re.finditer(r"\b(\w+)\s+hundred\b", lowered):
         if m.group(1) in _UNIT_WORDS:
             n = Decimal(_UNIT_WORDS[m.group(1)] * 100)
@@ -1465,7 +1519,10 @@ def rare(record: Record) -> bool:
         or any(ch in GREEK for ch in record.title)
         or decimal_comma_style(clean_text(record.abstract))
         or bool(re.search(r"\d[" + _UNICODE_SPACES + r"]\d{3}|\bmillion\b", record.abstract))
-        or bool({"Published Erratum", "Retraction of Publication"} & set(record.publication_types))
+        or bool(
+            {"Published Erratum", "Retraction of Publication", "Comment"}
+            & set(record.publication_types)
+        )
         or bool(_JOINED_WORDS.search(record.abstract))
     )
 
