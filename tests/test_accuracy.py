@@ -169,6 +169,7 @@ def _param(klass: str) -> Any:
     return klass
 
 
+@pytest.mark.timeout(900)
 def test_the_corpus_has_2000_real_records_of_every_kind() -> None:
     records = corpus_records()
     assert len(records) >= 2000
