@@ -165,7 +165,11 @@ def test_a_qualified_abbreviation_keeps_its_qualifier_the_full_title_need_not() 
     assert record.iso_abbreviation == "J Pediatr (Rio J)"
     for stated in ("J Pediatr (Rio J)", "J. Pediatr. (Rio J.)", "Jornal de Pediatria"):
         assert not check_journal(claim_for(record, journal=stated), record), stated
-    assert check_journal(claim_for(record, journal="J Pediatr"), record)
+    (finding,) = check_journal(claim_for(record, journal="J. Pediatr."), record)
+    assert finding.severity is Severity.WARNING  # the ISO 4 abbreviation, but ambiguous
+    assert "J Pediatr (Rio J)" in finding.message and "qualifier" in finding.message
+    (finding,) = check_journal(claim_for(record, journal="J Pers"), record)
+    assert finding.severity is Severity.ERROR
 
 
 @pytest.mark.parametrize(

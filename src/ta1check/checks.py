@@ -15,7 +15,8 @@ from . import names
 from .claims import Claim
 from .figures import FigureStatus, FigureVerdict, Quantity, Section, judge, stated_quantities
 from .findings import Code, Finding, Severity
-from .normalize import doi_key, fold, journal_matches, name_key, title_key, titles_match
+from .journals import JournalMatch, journal_match
+from .normalize import doi_key, fold, name_key, title_key, titles_match
 from .pubmed.cache import NotFound
 from .pubmed.fulltext import FullText
 from .pubmed.record import Author, Notice, Record
@@ -221,10 +222,25 @@ def check_author(claim: Claim, record: Record) -> tuple[Finding, ...]:
 def check_journal(claim: Claim, record: Record) -> tuple[Finding, ...]:
     stated = claim.stated_journal
     names = record.journal_names
-    if not stated or not names or journal_matches(stated, names):
+    if not stated or not names:
+        return ()
+    match = journal_match(stated, names)
+    if match is JournalMatch.NAMED:
         return ()
     shown = record.iso_abbreviation or record.medline_ta or record.journal
     also = f" ({record.journal})" if record.journal and record.journal != shown else ""
+    if match is JournalMatch.UNQUALIFIED:
+        return (
+            _finding(
+                Code.JOURNAL_MISMATCH,
+                "journal",
+                stated,
+                shown,
+                f"PubMed's journal is {shown}{also}; {stated}, without NLM's qualifier, may "
+                "name another journal",
+                severity=Severity.WARNING,
+            ),
+        )
     return (
         _finding(
             Code.JOURNAL_MISMATCH,

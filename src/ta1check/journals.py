@@ -17,6 +17,7 @@ record's.
 
 from __future__ import annotations
 
+import enum
 import re
 import unicodedata
 from collections import defaultdict
@@ -330,28 +331,48 @@ def spells(key: str, form: tuple[Word, ...], table: Ltwa | None) -> bool:
     return _pattern(form, table).fullmatch(key) is not None
 
 
-def journal_names_match(stated: str, names: Sequence[str]) -> bool:
-    """True when ``stated`` names the journal that the record calls by ``names``: the full
-    title first, then its abbreviations (ISO abbreviation, MedlineTA), as
-    ``Record.journal_names`` gives them.
+class JournalMatch(enum.Enum):
+    """How a stated journal name relates to the record's names."""
+
+    NAMED = "named"  # one of the record's names, or an ISO 4 abbreviation of one
+    UNQUALIFIED = "unqualified"  # an abbreviation without the qualifier NLM gives it
+    OTHER = "other"  # not a name of this journal
+
+
+def journal_match(stated: str, names: Sequence[str]) -> JournalMatch:
+    """How ``stated`` names the journal that the record calls by ``names``: the full title
+    first, then its abbreviations (ISO abbreviation, MedlineTA), as ``Record.journal_names``
+    gives them.
 
     An abbreviation that NLM qualifies ("J Pediatr (Rio J)" for *Jornal de pediatria*) is
-    qualified because the bare one names another journal (*The Journal of pediatrics*): when
-    every abbreviation of the record is qualified, a stated abbreviation must keep the
-    qualifier, and only the full title written out may drop it ("Jornal de Pediatria").
+    qualified because the bare one also names another journal (*The Journal of pediatrics*).
+    When every abbreviation of the record is qualified, a stated abbreviation without the
+    qualifier is ``UNQUALIFIED``: the ISO 4 abbreviation of the title, but ambiguous. The full
+    title written out may drop the qualifier ("Jornal de Pediatria").
     """
     names = [n for n in names if n]
     marked = "." in drop_parentheticals(stated)  # "Sci." marks an abbreviation; "Genes" not
-    if len(names) > 1 and all("(" in n for n in names[1:]):
-        whole = _letters(stated)
-        if "(" in stated and whole and _spelled(whole, names, marked, qualifiers=True):
-            return True
-        key = stated_key(stated)
-        return bool(key) and any(p.fullmatch(key) for p in _name_patterns(names[0], False, False))
     key = stated_key(stated)
     if not key or not _qualifiers_agree(stated, names):
-        return False
-    return _spelled(key, names, marked, qualifiers=None)
+        return JournalMatch.OTHER
+    if len(names) > 1 and all("(" in n for n in names[1:]):
+        whole = _letters(stated)
+        if "(" in stated and _spelled(whole, names, marked, qualifiers=True):
+            return JournalMatch.NAMED
+        if any(p.fullmatch(key) for p in _name_patterns(names[0], False, False)):
+            return JournalMatch.NAMED
+        if _spelled(key, names, marked, qualifiers=None):
+            return JournalMatch.UNQUALIFIED
+        return JournalMatch.OTHER
+    if _spelled(key, names, marked, qualifiers=None):
+        return JournalMatch.NAMED
+    return JournalMatch.OTHER
+
+
+def journal_names_match(stated: str, names: Sequence[str]) -> bool:
+    """True when ``stated`` names the journal that the record calls by ``names`` (see
+    ``journal_match``), if only ambiguously."""
+    return journal_match(stated, names) is not JournalMatch.OTHER
 
 
 def _qualifier_words(text: str) -> set[str]:
