@@ -34,7 +34,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 from pyiso4.ltwa import Abbreviate  # noqa: E402
 
 from corpus import corpus_records  # noqa: E402
-from ta1check.journals import drop_parentheticals, journal_names_match, stated_key  # noqa: E402
+from ta1check.journals import (  # noqa: E402
+    JournalMatch,
+    drop_parentheticals,
+    journal_match,
+    journal_names_match,
+    stated_key,
+)
 from ta1check.normalize import fold, strip_markup, titles_match  # noqa: E402
 
 GREEK = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "κ": "kappa", "μ": "mu"}
@@ -65,6 +71,7 @@ def corpus(builder: Abbreviate) -> None:
     total: Counter[str] = Counter()
     failed: dict[str, list[object]] = defaultdict(list)
     journals: dict[str, tuple[str, ...]] = {}
+    warned: Counter[str] = Counter()
     for r in records:
         names = r.journal_names
         journals.setdefault(r.journal, names)
@@ -83,11 +90,16 @@ def corpus(builder: Abbreviate) -> None:
             forms["ltwa-by-pyiso4"] = ltwa
         for kind, stated in forms.items():
             total[kind] += 1
-            if not journal_names_match(stated, names):
+            match = journal_match(stated, names)
+            if match is JournalMatch.OTHER:
                 failed[kind].append((stated, names))
+            elif match is JournalMatch.UNQUALIFIED:
+                warned[kind] += 1
     report(f"corpus journal forms ({len(records)} records)", total, failed)
+    print(f"  of which warned (an abbreviation without NLM's qualifier): {dict(warned)}")
 
     started, pairs, silent = time.monotonic(), 0, []
+    only_warned: list[object] = []
     for title, names in journals.items():
         own = {stated_key(n) for n in names}
         for other, other_names in journals.items():
@@ -95,12 +107,18 @@ def corpus(builder: Abbreviate) -> None:
                 if stated_key(stated) in own:
                     continue  # NLM names the two alike
                 pairs += 1
-                if journal_names_match(stated, names):
+                match = journal_match(stated, names)
+                if match is JournalMatch.NAMED:
                     silent.append((stated, "for", names))
+                elif match is JournalMatch.UNQUALIFIED:
+                    only_warned.append((stated, "for", names))
     print(
         f"corpus other journals' names: {pairs} cases ({len(journals)} journals), "
-        f"{len(silent)} silent passes, {time.monotonic() - started:.0f} s"
+        f"{len(silent)} silent passes, {len(only_warned)} only warned, "
+        f"{time.monotonic() - started:.0f} s"
     )
+    for example in only_warned[:10]:
+        print(f"      warned: {example}")
     for example in silent[:10]:
         print(f"      {example}")
 
