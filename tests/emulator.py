@@ -293,6 +293,10 @@ class Emulator:
         if self.latency:
             time.sleep(self.latency)
         if entry.path.endswith("esearch.fcgi"):
+            if self.always == "custom" or (self.faults and self.faults[0] == "custom"):
+                self._next_fault()
+                send(200, self.custom_body, "application/json")  # a hostile esearch answer
+                return
             self._esearch(flat, send)
             return
         if not entry.path.endswith("efetch.fcgi"):

@@ -653,3 +653,185 @@ def test_an_endless_input_file_is_refused_not_read_forever(run, tmp_path, which)
     out = run(*args)
     assert out.code == 2, out.stderr
     assert "over the limit" in out.stderr
+
+
+# --- second round: cases an adversarial pass found ------------------------------------------
+
+
+def test_an_index_row_holding_another_record_is_refused_not_trusted(run, tmp_path) -> None:
+    from emulator import SHARED_PUBMED
+
+    index = tmp_path / "pubmed.index"
+    built = run(
+        "index",
+        str(SHARED_PUBMED / "efetch-29768149.xml"),
+        str(SHARED_PUBMED / "efetch-36400559.xml"),
+        "--index",
+        str(index),
+    )
+    assert built.code == 0, built.stderr
+    with sqlite3.connect(index) as db:
+        gibbs = db.execute("SELECT data FROM records WHERE pmid = ?", (GIBBS,)).fetchone()[0]
+        db.execute("UPDATE records SET data = ? WHERE pmid = ?", (gibbs, OBYRNE))
+    claims = write(
+        tmp_path / "c.toml", f'[[claim]]\npmid = {OBYRNE}\ncitation = "{citation_of(GIBBS)}"\n'
+    )
+    out = run("check", str(claims), "--records", str(index), "--format", "json")
+    assert out.code == 2, out.stdout
+    assert f"the row for PMID {OBYRNE} is not a valid record" in out.stderr
+    assert f"holds the record of PMID {GIBBS}" in out.stderr
+    for data in (None, "[]", "not json"):
+        with sqlite3.connect(index) as db:
+            db.execute("UPDATE records SET data = ? WHERE pmid = ?", (data, OBYRNE))
+        out = run("check", str(claims), "--records", str(index))
+        assert out.code == 2, (data, out.stderr)
+        assert "Traceback" not in out.stderr
+
+
+def test_an_output_that_is_a_device_or_a_symlink_is_written_through(
+    run, emulator, tmp_path
+) -> None:
+    claims = write(tmp_path / "claims.toml", CLAIMS)
+    out = run("check", str(claims), "--report", "json=/dev/null")
+    assert out.code == 0, out.stderr
+    assert Path("/dev/null").is_char_device()
+    (tmp_path / "reports").mkdir()
+    target = write(tmp_path / "reports" / "r.json", "old\n")
+    link = tmp_path / "latest.json"
+    link.symlink_to(target)
+    out = run("check", str(claims), "--report", f"json={link}")
+    assert out.code == 0, out.stderr
+    assert link.is_symlink()
+    assert json.loads(target.read_text(encoding="utf-8"))["summary"]["ok"] == 2
+
+
+class _SlowHeaders(BaseHTTPRequestHandler):
+    """Sends its status line and headers one byte every half second, for ever."""
+
+    def do_POST(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        try:
+            for byte in b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"x" * 10_000:
+                self.wfile.write(bytes([byte]))
+                self.wfile.flush()
+                time.sleep(0.5)
+        except OSError:
+            pass
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_trickled_headers_are_cut_at_the_timeout(run, tmp_path) -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowHeaders)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/entrez/eutils/"
+        started = time.monotonic()
+        out = run(
+            "check",
+            str(write(tmp_path / "c.toml", CLAIMS)),
+            "--timeout",
+            "3",
+            "--eutils-url",
+            url,
+            "--report",
+            "json",
+        )
+        elapsed = time.monotonic() - started
+    finally:
+        server.shutdown()
+    assert out.code == 3, out.stderr
+    assert "--timeout elapsed" in json.loads(out.stdout)["results"][0]["findings"][0]["message"]
+    assert elapsed < 3 + 2, elapsed
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e308", "0.5"])
+def test_a_timeout_that_never_ends_is_refused(run, tmp_path, value) -> None:
+    out = run("check", str(write(tmp_path / "c.toml", CLAIMS)), "--timeout", value)
+    assert out.code == 2
+    assert "from 1 to 86400" in out.stderr
+
+
+def test_a_max_age_too_long_is_a_usage_error(run, tmp_path) -> None:
+    out = run("check", str(write(tmp_path / "c.toml", CLAIMS)), "--max-age", "99999999999d")
+    assert out.code == 2, out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_a_key_echoed_upper_cased_or_in_a_redirect_host_is_redacted(emulator, tmp_path) -> None:
+    key = "abcdef0123456789abcdef0123456789ab"
+    emulator.custom_body = b'{"error":"API key invalid","api-key":"' + key.upper().encode() + b'"}'
+    emulator.always = "custom"
+    emulator.retry_after = "0"
+    claims = write(tmp_path / "claims.toml", CLAIMS)
+    env = {
+        "TA1CHECK_EUTILS_URL": emulator.url,
+        "TA1CHECK_CACHE": str(tmp_path / "cache"),
+        "NCBI_API_KEY": key,
+    }
+    out, err = process(
+        ["check", str(claims), "--timeout", "3", "--report", "json"], env
+    ).communicate(timeout=60)
+    assert key.casefold() not in (out + err).casefold()
+    assert "<redacted>" in out
+
+
+def test_a_redis_password_in_the_query_is_never_printed(run, monkeypatch) -> None:
+    monkeypatch.setenv("TA1CHECK_CACHE", "redis://127.0.0.1:9/0?password=qUeryS3cretPw")
+    out = run("config")
+    assert out.code == 0
+    assert "qUeryS3cretPw" not in out.stdout + out.stderr
+    monkeypatch.setenv("TA1CHECK_CACHE", "redis://:br0kenS3cretPw@[::1/0")
+    out = run("config")
+    assert out.code == 2
+    assert "not a valid Redis URL" in out.stderr
+    assert "br0kenS3cretPw" not in out.stdout + out.stderr
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"esearchresult": []}',
+        b'"x"',
+        b'{"esearchresult": {"idlist": "29768149"}}',
+        b'{"esearchresult": {"idlist": [true, "-5", "0"]}}',
+        b"[" * 100_000 + b"]" * 100_000,
+    ],
+    ids=["list", "string", "idlist a string", "idlist not PMIDs", "deep"],
+)
+def test_a_hostile_esearch_answer_resolves_nothing_and_never_crashes(
+    run, emulator, tmp_path, body
+) -> None:
+    emulator.custom_body = body
+    emulator.always = "custom"
+    emulator.retry_after = "0"
+    article = write(
+        tmp_path / "a.md",
+        "# A\n\nText (Smith et al., 2001).\n\n## References\n\n"
+        "1. Smith J et al. A title. J Test. 2001. doi:10.1000/xyz\n",
+    )
+    out = run("draft", str(article), "--timeout", "2")
+    assert out.code == 3, out.stderr
+    assert "pmid = " not in out.stdout
+    assert "could not be looked up" in out.stdout
+
+
+def test_a_huge_cache_entry_is_a_miss_not_minutes_of_decoding(run, emulator, tmp_path, store):
+    kind, cache = store
+    path = write(tmp_path / "c.toml", f"[[claim]]\npmid = {OBYRNE}\n")
+    assert run("check", str(path)).code == 0
+    real = orjson.loads(_get_entry(kind, cache, RecordCache.key(OBYRNE)))["body"]
+    _set_entry(kind, cache, RecordCache.key(OBYRNE), _envelope({**real, "title": "x" * (9 << 20)}))
+    out = run("check", str(path), "--report", "json")
+    assert out.code == 0, out.stderr
+    assert "over 8,388,608" in out.stderr
+
+
+def test_a_cache_file_that_is_a_fifo_is_not_waited_on(run, emulator, tmp_path, isolated) -> None:
+    isolated.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(isolated / "records.sqlite")
+    out = run("check", str(write(tmp_path / "c.toml", CLAIMS)), "--timeout", "10")
+    assert out.code == 0, out.stderr
+    assert "going on without it" in out.stderr

@@ -34,7 +34,7 @@ from .api import (
     lookup,
 )
 from .claims import ClaimsError, ClaimsFile, parse_pmid
-from .config import OPTIONS, Config, load_config, parse_duration
+from .config import OPTIONS, Config, load_config, parse_duration, timeout_seconds
 from .findings import ExitCode, FailOn
 from .outputs import AtomicOutputs, Input, OutputError, atomic_text, refuse_collisions
 from .pubmed.cache import NotFound, is_redis_url
@@ -61,6 +61,18 @@ class _Duration(click.ParamType):  # type: ignore[type-arg]
             return value
         try:
             return parse_duration(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class _Timeout(click.ParamType):  # type: ignore[type-arg]
+    """Seconds, finite and at most a day: NaN or infinity would mean "never time out"."""
+
+    name = "seconds"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        try:
+            return timeout_seconds(value)
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
 
@@ -117,7 +129,7 @@ def _network_options(f: F) -> F:
         ),
         click.option(
             "--timeout",
-            type=click.FloatRange(min=1),
+            type=_Timeout(),
             help="Seconds the whole fetch may take, retries included (default 120).",
         ),
         click.option(

@@ -8,6 +8,7 @@ remembers where it came from, for ``ta1check config``.
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -21,10 +22,16 @@ import tomli as tomllib  # compiled: faster than the standard library's copy
 from .claims import ClaimsError, suggest, type_name
 from .findings import Code, FailOn, Severity
 from .pubmed.cache import is_redis_url
+from .redaction import redact, safe_url
 from .tomlpos import positions
 
 _DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[smhdw]?)", re.IGNORECASE)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+#: Bounds on --timeout and --max-age: NaN, infinity or 1e308 would mean "never time out".
+MAX_TIMEOUT = 86_400.0
+MAX_AGE_SECONDS = 3650 * 86_400
 
 
 def parse_duration(text: str) -> timedelta:
@@ -32,7 +39,10 @@ def parse_duration(text: str) -> timedelta:
     m = _DURATION.fullmatch(str(text).strip())
     if not m:
         raise ValueError(f"{text!r} is not a duration such as 7d, 12h, 30m or 90s")
-    return timedelta(seconds=float(m.group("n")) * _UNITS[m.group("unit").lower()])
+    seconds = float(m.group("n")) * _UNITS[m.group("unit").lower()]
+    if not math.isfinite(seconds) or seconds > MAX_AGE_SECONDS:
+        raise ValueError(f"{text!r} is longer than the limit of {MAX_AGE_SECONDS // 86400} days")
+    return timedelta(seconds=seconds)
 
 
 def _default_cache_dir() -> Path:
@@ -45,12 +55,15 @@ def _fail_on(value: object) -> FailOn:
     return FailOn(str(value))
 
 
-def _positive_float(value: object) -> float:
+def timeout_seconds(value: object) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float, str)):
         raise ValueError(f"expected a number, got {type_name(value)}")
-    number = float(value)
-    if number < 1:
-        raise ValueError("must be at least 1")
+    try:
+        number = float(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not a number") from None
+    if not math.isfinite(number) or not 1 <= number <= MAX_TIMEOUT:
+        raise ValueError(f"must be a number of seconds from 1 to {MAX_TIMEOUT:g}")
     return number
 
 
@@ -74,6 +87,13 @@ def _cache_location(value: object) -> Path | str:
         return value.expanduser()
     text = _string(value)
     if is_redis_url(text):
+        safe_url(text)  # its password is redacted from every message from now on
+        from redis.connection import parse_url
+
+        try:
+            parse_url(text)  # type: ignore[no-untyped-call]
+        except ValueError as exc:
+            raise ValueError(f"not a valid Redis URL ({redact(str(exc))})") from None
         return text
     return Path(text).expanduser()
 
@@ -107,7 +127,7 @@ OPTIONS: tuple[Option, ...] = (
         "record cache: a directory, or a redis:// URL",
     ),
     Option("max-age", _duration, lambda: timedelta(days=7), help="cached records stay fresh"),
-    Option("timeout", _positive_float, lambda: 120.0, help="seconds for the whole fetch"),
+    Option("timeout", timeout_seconds, lambda: 120.0, help="seconds for the whole fetch"),
     Option("fulltext", _boolean, lambda: True, help="search PMC full texts for figures"),
     Option(
         "eutils-url",

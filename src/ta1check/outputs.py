@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -82,14 +83,32 @@ class AtomicOutputs:
 
     def __init__(self) -> None:
         self._files: list[tuple[Path, Path, TextIO]] = []
+        self._direct: list[TextIO] = []
 
     def open(self, path: Path) -> TextIO:
+        """A stream for the report at ``path``. A symlink is followed (the link stays, its
+        target is replaced); a device, FIFO or socket (``/dev/null``, ``/dev/stdout``) is
+        written directly, never renamed over."""
+        target = Path(os.path.realpath(path))
         try:
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
+            mode: int | None = target.stat().st_mode
+        except OSError:
+            mode = None
+        if mode is not None and not stat.S_ISREG(mode):
+            try:
+                direct = open(target, "w", encoding="utf-8", newline="\n")  # noqa: SIM115
+            except OSError as exc:
+                raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from None
+            self._direct.append(direct)
+            return direct
+        try:
+            fd, temp = tempfile.mkstemp(
+                dir=target.parent, prefix=f".{target.name}.", suffix=".partial"
+            )
         except OSError as exc:
             raise OutputError(f"{path}: cannot write here ({exc.strerror or exc})") from None
         stream = open(fd, "w", encoding="utf-8", newline="\n")  # noqa: SIM115 - closed in __exit__
-        self._files.append((path, Path(temp), stream))
+        self._files.append((target, Path(temp), stream))
         return stream
 
     def __enter__(self) -> AtomicOutputs:
@@ -101,6 +120,10 @@ class AtomicOutputs:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        for direct in self._direct:
+            with contextlib.suppress(OSError):
+                direct.close()
+        self._direct.clear()
         if kind is None:
             self._commit()
         else:

@@ -10,8 +10,9 @@ text leaves for a person: causes, warnings, log lines and reports.
 
 from __future__ import annotations
 
+import re
 import threading
-from urllib.parse import quote, quote_plus, urlsplit, urlunsplit
+from urllib.parse import quote, quote_plus, unquote, urlsplit, urlunsplit
 
 REDACTED = "<redacted>"
 #: Shorter strings are not redacted: "abc" would blank out ordinary words.
@@ -29,12 +30,13 @@ def register(secret: str | None) -> None:
 
 
 def redact(text: str) -> str:
-    """``text`` with every registered secret replaced by ``<redacted>``."""
+    """``text`` with every registered secret replaced by ``<redacted>``, in any letter case
+    (a server may echo a key upper-cased)."""
     if not _secrets or not text:
         return text
     for secret in sorted(_secrets, key=len, reverse=True):
-        if secret in text:
-            text = text.replace(secret, REDACTED)
+        if secret.casefold() in text.casefold():
+            text = re.sub(re.escape(secret), REDACTED, text, flags=re.IGNORECASE)
     return text
 
 
@@ -44,21 +46,34 @@ def redact_bytes(data: bytes) -> bytes:
         return data
     for secret in sorted(_secrets, key=len, reverse=True):
         encoded = secret.encode("utf-8", "replace")
-        if encoded in data:
-            data = data.replace(encoded, REDACTED.encode())
+        if encoded.lower() in data.lower():
+            data = re.sub(re.escape(encoded), REDACTED.encode(), data, flags=re.IGNORECASE)
     return data
 
 
+_USERINFO = re.compile(r"(?<=://)[^/?#]*@")
+_PASSWORD_PARAM = re.compile(r"(?i)(?<=[?&]password=)[^&#]*")
+
+
 def safe_url(url: str) -> str:
-    """A URL as it may be shown: its password (``redis://:pw@host``) replaced, and registered
-    so that it is redacted wherever else it turns up."""
+    """A URL as it may be shown: its password (``redis://:pw@host``, ``?password=pw``)
+    replaced, and registered so that it is redacted wherever else it turns up. A URL too
+    malformed to parse loses everything between ``://`` and ``@``."""
+    for match in _PASSWORD_PARAM.finditer(url):
+        register(unquote(match.group(0)))
+    shown = _PASSWORD_PARAM.sub(REDACTED, url)
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(shown)
+        password = parts.password
     except ValueError:
-        return url
-    if parts.password is None:
-        return url
-    register(parts.password)
+        for match in _USERINFO.finditer(shown):
+            userinfo = match.group(0)[:-1]
+            register(userinfo.split(":", 1)[-1])
+        return _USERINFO.sub(f"{REDACTED}@", shown)
+    if password is None:
+        return shown
+    register(unquote(password))
+    register(password)
     user = parts.username or ""
     host = parts.hostname or ""
     if ":" in host:

@@ -39,6 +39,9 @@ V = TypeVar("V")
 #: Unknown PMIDs are remembered for at most this long: PubMed adds records every day.
 NOT_FOUND_MAX_AGE = timedelta(days=1)
 _BULK = 500
+#: Larger entries are not a record (a full text of a long article is about 1 MB): refused
+#: before decoding, so that a planted 100 MB title cannot cost minutes and memory.
+MAX_ENTRY_BYTES = 8 * 1024 * 1024
 TABLE = "ta1check"
 
 
@@ -206,7 +209,9 @@ class RedisStore:
     def __init__(self, url: str) -> None:
         from redis import Redis
 
-        self.redis = Redis.from_url(url, socket_timeout=30, socket_connect_timeout=10)
+        # Short timeouts: a Redis that accepts connections but never answers (stopped, or
+        # behind a dead proxy) costs one such wait before the run goes on without it.
+        self.redis = Redis.from_url(url, socket_timeout=5, socket_connect_timeout=3)
         self.redis.ping()  # fail now, with a clear cause, not mid-run
         self.prefix = f"{TABLE}:"
 
@@ -324,6 +329,8 @@ class RecordCache:
         is raised for the caller to run without a cache."""
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / "records.sqlite"
+        if path.exists() and not path.is_file():  # a FIFO would block the run forever
+            raise OSError(f"{path} is not a regular file")
         try:
             return cls(SQLiteStore(path), max_age=max_age)
         except sqlite3.Error as exc:
@@ -384,6 +391,9 @@ class RecordCache:
         found: dict[Any, Any] = {}
         damaged: dict[str, str] = {}
         for key, value in raw.items():
+            if len(value) > MAX_ENTRY_BYTES:
+                damaged[key] = f"the entry is {len(value):,} bytes, over {MAX_ENTRY_BYTES:,}"
+                continue
             try:
                 entry = orjson.loads(value)
                 expires = entry["expires"]

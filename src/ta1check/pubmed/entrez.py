@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import logging
 import re
+import socket
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -21,6 +21,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+import orjson
 import requests
 import urllib3
 from pyrate_limiter import InMemoryBucket, Limiter, Rate
@@ -50,6 +51,7 @@ RATE_WITHOUT_KEY = 3
 RATE_WITH_KEY = 10
 _RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 _MAX_RETRY_AFTER = 60.0
+_PMID_TEXT = re.compile(r"[1-9][0-9]{0,9}")
 
 
 @dataclass(frozen=True)
@@ -128,7 +130,7 @@ def build_limiter(
                 return 0
 
     who = hashlib.sha256((api_key or "no-api-key").encode()).hexdigest()[:16]
-    client = Redis.from_url(redis_url, socket_timeout=10, socket_connect_timeout=5)
+    client = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
     bucket = QuietRedisBucket.init(rates, client, f"ta1check:rate:{who}")
     return FailoverLimiter(Limiter(bucket, buffer_ms=BUFFER_MS), local)
 
@@ -183,9 +185,84 @@ class FailoverLimiter:
                 limiter.close()
 
 
+class _Watchdog:
+    """Ends a request at its deadline, whatever stage it is in.
+
+    NOTE: the socket's timeouts bound each wait for a packet, not a stage: a status line, a
+    header or a chunk-size line trickled a byte every half second never times out, and
+    ``session.post`` blocks until the headers are complete. The connection used for the
+    request registers its socket here (``_WatchedConnection.getresponse``); at the deadline a
+    timer shuts the socket down, which wakes the blocked read at once.
+    """
+
+    def __init__(self) -> None:
+        self.sock: socket.socket | None = None
+        self.fired = False
+        self._lock = threading.Lock()
+
+    def watch(self, sock: socket.socket | None) -> None:
+        with self._lock:
+            self.sock = sock
+            if self.fired:
+                self._shut()
+
+    def fire(self) -> None:
+        with self._lock:
+            self.fired = True
+            self._shut()
+
+    def _shut(self) -> None:
+        if self.sock is not None:
+            with contextlib.suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
+
+
+_current = threading.local()
+
+
+class _WatchMixin:
+    sock: socket.socket | None
+
+    def getresponse(self, *args: Any, **kwargs: Any) -> Any:
+        dog = getattr(_current, "watchdog", None)
+        if isinstance(dog, _Watchdog):
+            dog.watch(self.sock)
+        return super().getresponse(*args, **kwargs)  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_WatchMixin, urllib3.connection.HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_WatchMixin, urllib3.connection.HTTPSConnection):
+    pass
+
+
+class _HTTPPool(urllib3.HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _HTTPSPool(urllib3.HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS = {"http": _HTTPPool, "https": _HTTPSPool}
+
+
 class _Adapter(LimiterAdapter):
     """requests-ratelimiter's adapter; a Redis failure while it marks a 429 in the shared
-    bucket switches to the local limiter instead of losing the answer."""
+    bucket switches to the local limiter instead of losing the answer. Its connections
+    register with the request's watchdog."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+
+    def proxy_manager_for(self, proxy: str, **kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = dict(_WATCHED_POOLS)
+        return manager
 
     def _fill_bucket(self, request: requests.PreparedRequest) -> None:
         try:
@@ -217,15 +294,18 @@ def build_session(
 
 
 class FetchFailed(Exception):
-    """A batch could not be fetched after bounded retries; ``cause`` says why, for a person."""
+    """A batch could not be fetched after bounded retries; ``cause`` says why, for a person
+    (secrets redacted: a cause goes into every report)."""
 
     def __init__(self, cause: str) -> None:
+        cause = redact(cause)
         super().__init__(cause)
         self.cause = cause
 
 
 class _Retryable(Exception):
     def __init__(self, cause: str, retry_after: float | None = None) -> None:
+        cause = redact(cause)
         super().__init__(cause)
         self.cause = cause
         self.retry_after = retry_after
@@ -332,15 +412,20 @@ class EntrezClient:
 
         def read(content: bytes) -> tuple[int, ...]:
             try:
-                result = json.loads(content)["esearchresult"]
-            except (ValueError, KeyError, TypeError):
+                document = orjson.loads(content)  # bounded nesting, unlike json
+            except orjson.JSONDecodeError:
                 raise BadResponse("not an esearch JSON answer") from None
+            result = document.get("esearchresult") if isinstance(document, dict) else None
+            if not isinstance(result, dict):
+                raise BadResponse("not an esearch JSON answer")
             if "ERROR" in result:
                 raise BadResponse(f"NCBI error: {str(result['ERROR'])[:120]}")
-            try:
-                return tuple(int(i) for i in result.get("idlist", []))
-            except (TypeError, ValueError):
-                raise BadResponse("esearch returned ids that are not PMIDs") from None
+            ids = result.get("idlist", [])
+            if not isinstance(ids, list) or not all(
+                isinstance(i, str) and _PMID_TEXT.fullmatch(i) for i in ids
+            ):
+                raise BadResponse("esearch returned ids that are not PMIDs")
+            return tuple(int(i) for i in ids)
 
         params = self._params("pubmed", retmode="json", term=f"{doi}[aid]")
         return self._request(params, read, deadline)
@@ -396,20 +481,37 @@ class EntrezClient:
             else f"ids={params['id'].count(',') + 1} ({params['id'][:24]}…)",
             " api_key=<redacted>" if "api_key" in params else "",
         )
+        dog = _Watchdog()
+        timer = threading.Timer(remaining, dog.fire)
+        timer.daemon = True
+        _current.watchdog = dog
+        timer.start()
         try:
-            # NOTE: no redirects: a 307/308 would resend the form, API key included, to
-            # whatever host the answer names. A mirror that moved is a configuration matter.
-            response = self.session.post(
-                url, data=params, timeout=timeout, stream=True, allow_redirects=False
-            )
-            content = _read_capped(response, self.config.max_response_bytes, deadline, self.clock)
-        except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
-            # (the body is read from urllib3 directly: its errors are not requests' here)
-            raise _Retryable(f"timed out after {timeout[1]:.0f} s") from None
-        except requests.ConnectionError as exc:
-            raise _Retryable(f"could not connect to {self._host()}: {_reason(exc)}") from None
-        except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
-            raise _Retryable(f"request failed: {_reason(exc)}") from None
+            try:
+                # NOTE: no redirects: a 307/308 would resend the form, API key included, to
+                # whatever host the answer names. A mirror that moved is a configuration matter.
+                response = self.session.post(
+                    url, data=params, timeout=timeout, stream=True, allow_redirects=False
+                )
+                content = _read_capped(
+                    response, self.config.max_response_bytes, deadline, self.clock
+                )
+            except (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError):
+                # (the body is read from urllib3 directly: its errors are not requests' here)
+                raise _Retryable(f"timed out after {timeout[1]:.0f} s") from None
+            except requests.ConnectionError as exc:
+                raise _Retryable(f"could not connect to {self._host()}: {_reason(exc)}") from None
+            except (requests.RequestException, urllib3.exceptions.HTTPError, OSError) as exc:
+                raise _Retryable(f"request failed: {_reason(exc)}") from None
+        except (_Retryable, FetchFailed):
+            if dog.fired:
+                raise FetchFailed(
+                    "timed out: the --timeout elapsed while the answer was still arriving"
+                ) from None
+            raise
+        finally:
+            timer.cancel()
+            _current.watchdog = None
         # NOTE: NCBI quotes a mistyped key back in its JSON error, whose first bytes become the
         # cause shown in every report: the key leaves the body before anything reads it.
         content = redact_bytes(content)
@@ -420,7 +522,10 @@ class EntrezClient:
                 f"NCBI answered {what}", parse_retry_after(response.headers.get("Retry-After"))
             )
         if 300 <= status < 400:
-            where = urlsplit(response.headers.get("Location", "")).netloc or "elsewhere"
+            try:
+                where = urlsplit(response.headers.get("Location", "")).hostname or "elsewhere"
+            except ValueError:
+                where = "elsewhere"
             raise FetchFailed(
                 f"NCBI answered HTTP {status}, a redirect to {where}: not followed (the request "
                 "carries the API key); set --eutils-url to the new address if it is right"
@@ -432,6 +537,10 @@ class EntrezClient:
             result = read(content)
         except BadResponse as exc:
             raise _Retryable(exc.cause) from None
+        except (FetchFailed, _Retryable):
+            raise
+        except Exception as exc:  # hostile bytes are an unusable answer, never a crash (exit 4)
+            raise _Retryable(f"an unreadable answer ({type(exc).__name__})") from None
         if status == 400:
             raise _Retryable("NCBI answered HTTP 400")
         return result
@@ -472,7 +581,8 @@ def _read_capped(
         if left <= 0:
             response.close()
             raise FetchFailed(
-                f"the --timeout elapsed while the answer was still arriving ({size:,} bytes read)"
+                "timed out: the --timeout elapsed while the answer was still arriving "
+                f"({size:,} bytes read)"
             )
         _limit_wait(raw, left)
         chunk = next(pieces, b"")

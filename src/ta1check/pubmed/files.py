@@ -23,7 +23,7 @@ from typing import IO
 
 import orjson
 
-from .cache import NotFound
+from .cache import NotFound, decode_entry
 from .fulltext import FullText
 from .parse import BadResponse, UnsafeXML, parse_pubmed_xml, split_prolog
 from .record import RECORD_FORMAT, Record
@@ -388,10 +388,26 @@ class RecordIndex:
                 ).fetchall()
                 for pmid, fmt, data in rows:
                     if fmt == RECORD_FORMAT:
-                        found[pmid] = Record.from_json(orjson.loads(data))
+                        found[pmid] = self._decoded(pmid, data)
         except sqlite3.Error as exc:
             raise _sqlite_error(self.path, exc) from None
         return found
+
+    def _decoded(self, pmid: object, data: object) -> Record:
+        """A row read back, checked as a cache entry is (``cache.decode_entry``: shape, field
+        types, and the record of exactly this PMID); a row that fails is a damaged index."""
+        try:
+            if not isinstance(pmid, int) or isinstance(data, (int, float)) or data is None:
+                raise ValueError("not a record row")
+            entry = decode_entry(pmid, orjson.loads(data))  # type: ignore[arg-type]
+            if not isinstance(entry, Record):
+                raise ValueError("not a record")
+            return entry
+        except Exception as exc:  # anything in a row is the index's damage, never a crash
+            raise RecordsError(
+                f"{self.path}: the row for PMID {pmid} is not a valid record "
+                f"({type(exc).__name__}: {str(exc)[:120]}); rebuild the index with ta1check index"
+            ) from None
 
     def count(self) -> int:
         try:

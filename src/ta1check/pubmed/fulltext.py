@@ -41,7 +41,7 @@ class FullText:
 
 def normalize_pmcid(pmcid: str) -> str:
     digits = pmcid.strip().upper().removeprefix("PMC")
-    if not digits.isdigit():
+    if not (digits.isascii() and digits.isdigit()):
         raise ValueError(f"not a PMC id: {pmcid!r}")
     return f"PMC{int(digits)}"
 
