@@ -147,11 +147,37 @@ def result_of(
     record = outcome if isinstance(outcome, Record) else None
     fulltext = fulltexts.get(record.pmcid) if record and record.pmcid else None
     checked = check_claim(claim, outcome, fulltext)
-    findings = apply_severities(
-        checked.findings + conflicts.get(claim.index, ()), claims_file.severities
-    )
+    conflicting = _deviating(conflicts.get(claim.index, ()), checked.findings, record)
+    findings = apply_severities(checked.findings + conflicting, claims_file.severities)
     summary = record.summary() if record is not None else None
     return Result(claim, claims_file, findings, summary, checked.figures)
+
+
+_MISMATCHES = frozenset(
+    {
+        Code.TITLE_MISMATCH,
+        Code.YEAR_MISMATCH,
+        Code.AUTHOR_MISMATCH,
+        Code.JOURNAL_MISMATCH,
+        Code.DOI_MISMATCH,
+    }
+)
+
+
+def _deviating(
+    conflicts: tuple[Finding, ...], findings: tuple[Finding, ...], record: Record | None
+) -> tuple[Finding, ...]:
+    """The ``claims-conflict`` findings of a claim that deviates from the record. Two claims
+    may print one journal or author differently and both be right ("J Am Geriatr Soc" and the
+    full title; "Chien" and "Chien RN"): with the record at hand, a conflict stays only on
+    the claim whose own value for that field the record contradicts. Without a record
+    (unverified, not found) nothing tells which claim is right, and every conflict stays."""
+    if record is None or not conflicts:
+        return conflicts
+    contradicted = {f.field for f in findings if f.code in _MISMATCHES}
+    if "second_author" in contradicted:
+        contradicted.add("first_author")
+    return tuple(c for c in conflicts if c.field in contradicted)
 
 
 def evaluate(
