@@ -79,12 +79,8 @@ def write(path: Path, text: str) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def redis_url() -> Iterator[str]:
-    """TA1CHECK_TEST_REDIS (started by .ci/run), else a redis-server started here."""
-    if os.environ.get("TA1CHECK_TEST_REDIS"):
-        yield os.environ["TA1CHECK_TEST_REDIS"]
-        return
+def start_redis() -> tuple[subprocess.Popen[bytes], str]:
+    """A redis-server of the test's own on a free loopback port, answering: (process, URL)."""
     binary = require_tool("redis-server", "for the shared cache (apt-get install redis-server)")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -99,7 +95,17 @@ def redis_url() -> Iterator[str]:
             break
         except OSError:
             time.sleep(0.05)
-    yield f"redis://127.0.0.1:{port}/0"
+    return proc, f"redis://127.0.0.1:{port}/0"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """TA1CHECK_TEST_REDIS (started by .ci/run), else a redis-server started here."""
+    if os.environ.get("TA1CHECK_TEST_REDIS"):
+        yield os.environ["TA1CHECK_TEST_REDIS"]
+        return
+    proc, url = start_redis()
+    yield url
     proc.terminate()
     proc.wait(timeout=10)
 

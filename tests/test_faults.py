@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 import stat
 import subprocess
@@ -19,7 +18,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from conftest import require_tool, write
+from conftest import start_redis, write
 from records import all_records
 from ta1check.pubmed.cache import RecordCache
 
@@ -553,28 +552,15 @@ def test_a_write_the_disk_refuses_does_not_spin(emulator, tmp_path) -> None:
 
 
 def test_redis_dying_mid_run_goes_on_without_it(emulator, tmp_path) -> None:
-    binary = require_tool("redis-server", "for the shared cache (apt-get install redis-server)")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    redis = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL,
-    )
+    redis, url = start_redis()  # its own server: the session's must survive this test
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                time.sleep(0.05)
         emulator.synthetic_from = 90_000_000
         emulator.latency = 0.3
         claims = write(
             tmp_path / "c.toml",
             "".join(f"[[claim]]\npmid = {90_000_000 + i}\n\n" for i in range(2_000)),
         )
-        env = {"TA1CHECK_EUTILS_URL": emulator.url, "TA1CHECK_CACHE": f"redis://127.0.0.1:{port}/0"}
+        env = {"TA1CHECK_EUTILS_URL": emulator.url, "TA1CHECK_CACHE": url}
         proc = process(["check", str(claims), "-q"], env)
         deadline = time.monotonic() + 30
         while len(emulator.efetches) < 2 and time.monotonic() < deadline:

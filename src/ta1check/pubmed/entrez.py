@@ -560,8 +560,9 @@ def _read_capped(
 
     NOTE: the socket's read timeout bounds each wait for a packet, not the whole body: a body
     trickled 16 bytes every half second never times out, and a 64 KB read waits for all 64 KB.
-    So the body is read with ``read1`` (whatever has arrived, one read from the socket at most),
-    the deadline is checked between reads, and each read's wait is cut to what is left of it.
+    So the body is read with ``read1`` (whatever has arrived, one read from the socket at most)
+    and the deadline is checked between reads; a read still waiting at the deadline is ended
+    by the request's ``_Watchdog``.
     """
     declared = response.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > limit:
@@ -577,14 +578,12 @@ def _read_capped(
         else response.iter_content(chunk_size=1 << 13)
     )
     while True:
-        left = deadline - clock()
-        if left <= 0:
+        if clock() >= deadline:
             response.close()
             raise FetchFailed(
                 "timed out: the --timeout elapsed while the answer was still arriving "
                 f"({size:,} bytes read)"
             )
-        _limit_wait(raw, left)
         chunk = next(pieces, b"")
         if not chunk:
             break
@@ -594,17 +593,6 @@ def _read_capped(
             raise FetchFailed(f"the response exceeds the limit of {limit:,} bytes")
         chunks.append(chunk)
     return b"".join(chunks)
-
-
-def _limit_wait(raw: object, seconds: float) -> None:
-    """Cut the socket's read timeout to ``seconds``, where the socket can be reached (urllib3
-    2's ``HTTPResponse.connection.sock``); elsewhere the read timeout given to the request
-    stands."""
-    sock = getattr(getattr(raw, "connection", None), "sock", None)
-    timeout = getattr(sock, "gettimeout", lambda: None)()
-    if sock is not None and (timeout is None or timeout > seconds):
-        with contextlib.suppress(OSError):
-            sock.settimeout(max(seconds, 0.01))
 
 
 def _reason(exc: BaseException) -> str:
