@@ -13,11 +13,13 @@ from pathlib import Path
 
 from .checks import apply_severities, check_claim, check_conflicts
 from .claims import Claim, ClaimsFile
+from .evidence import Passage
 from .figures import FigureVerdict
 from .findings import Code, ExitCode, FailOn, Finding, Severity, Status
 from .pubmed.fulltext import FullText
 from .pubmed.record import Record, RecordSummary
 from .pubmed.source import Outcome, Unverified
+from .suggest import Suggestion
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,11 @@ class Result:
     findings: tuple[Finding, ...]
     record: RecordSummary | None = None
     figures: tuple[FigureVerdict, ...] = ()
+    #: The source's passages that bear on the claim (#13): each figure's sentence, the
+    #: closest one when a figure is missing, and the most relevant ones to ``claim.text``.
+    evidence: tuple[Passage, ...] = ()
+    #: A better PMID for the citation, when its record does not describe it (#13).
+    suggestion: Suggestion | None = None
 
     @property
     def status(self) -> Status:
