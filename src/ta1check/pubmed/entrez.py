@@ -409,6 +409,11 @@ class EntrezClient:
 
     def search_doi(self, doi: str, deadline: float) -> tuple[int, ...]:
         """The PMIDs PubMed lists for a DOI (esearch ``DOI[aid]``), usually one."""
+        return self.search(f"{doi}[aid]", deadline)
+
+    def search(self, term: str, deadline: float, *, retmax: int = 20) -> tuple[int, ...]:
+        """The PMIDs an esearch of PubMed for ``term`` returns (at most ``retmax``; ESearch's
+        own default is 20), posted like every request, so a long term is no problem."""
 
         def read(content: bytes) -> tuple[int, ...]:
             try:
@@ -427,7 +432,9 @@ class EntrezClient:
                 raise BadResponse("esearch returned ids that are not PMIDs")
             return tuple(int(i) for i in ids)
 
-        params = self._params("pubmed", retmode="json", term=f"{doi}[aid]")
+        params = self._params("pubmed", retmode="json", term=term)
+        if retmax != 20:
+            params["retmax"] = str(retmax)
         return self._request(params, read, deadline)
 
     def _request(self, params: dict[str, str], read: Callable[[bytes], T], deadline: float) -> T:
