@@ -14,7 +14,7 @@ from typing import Any
 
 #: Bump when the fields or their meaning change: cached records of another version are
 #: ignored (and refetched), never misread.
-RECORD_FORMAT = 4  # 4: MathML reduced to its text; CommentOn notices; chapter dates
+RECORD_FORMAT = 5  # 4: MathML reduced to its text; CommentOn notices; chapter dates; 5: MeSH
 
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
 
@@ -72,6 +72,9 @@ class Record:
     #: (DateRevised). Their years are in ``years`` too: both are legitimate years to cite.
     contribution_year: int | None = None
     revised_year: int | None = None
+    #: MeSH descriptor names as PubMed indexes the article (qualifiers left out), check tags
+    #: included ("Humans", "Animals", "Mice", "Female"…); empty while not yet indexed.
+    mesh: tuple[str, ...] = ()
 
     @property
     def has_abstract(self) -> bool:
@@ -116,6 +119,9 @@ class Record:
         fields["notices"] = tuple(Notice(**n) for n in fields["notices"])
         fields["years"] = tuple(fields["years"])
         fields["publication_types"] = tuple(fields["publication_types"])
+        if "mesh" in fields:
+            mesh = fields["mesh"]
+            fields["mesh"] = tuple(mesh) if isinstance(mesh, list | tuple) else mesh
         return cls(**fields)
 
 
@@ -256,6 +262,12 @@ def _notices(corrections: Any) -> tuple[Notice, ...]:
     return tuple(notices)
 
 
+def _mesh(headings: Any) -> tuple[str, ...]:
+    """The descriptor of each MeSH heading (check tags such as "Humans" are headings too)."""
+    names = (_text(h.get("DescriptorName")) for h in headings or [] if hasattr(h, "get"))
+    return tuple(n for n in names if n)
+
+
 def _ids(id_list: Any) -> dict[str, str]:
     ids: dict[str, str] = {}
     for item in id_list or []:
@@ -311,6 +323,7 @@ def record_from_entrez(article: Mapping[str, Any]) -> Record:
         volume=_text(issue.get("Volume")),
         issue=_text(issue.get("Issue")),
         pages=_text(pagination.get("MedlinePgn")) if hasattr(pagination, "get") else "",
+        mesh=_mesh(citation.get("MeshHeadingList")),
     )
 
 
