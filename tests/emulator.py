@@ -84,6 +84,17 @@ def real_records() -> dict[int, bytes]:
     return dict(_real_records())
 
 
+#: PubMed's has-notice search filters, and the CommentsCorrections RefType each finds.
+NOTICE_FILTERS: dict[str, bytes] = {
+    "hasretractionin": b'RefType="RetractionIn"',
+    "hasretractedandrepublishedin": b'RefType="RetractedandRepublishedIn"',
+    "hasexpressionofconcernin": b'RefType="ExpressionOfConcernIn"',
+    "haserratumin": b'RefType="ErratumIn"',
+    "hasupdatein": b'RefType="UpdateIn"',
+    '"retracted publication"[pt]': b">Retracted Publication</PublicationType>",
+}
+
+
 @dataclass
 class Request:
     at: float
@@ -108,6 +119,8 @@ class Emulator:
     #: PMC full texts (JATS ``<article>`` XML) by numeric PMC id, for efetch db=pmc.
     pmc: dict[int, bytes] = field(default_factory=dict)
     faults: collections.deque[str] = field(default_factory=collections.deque)
+    #: Statuses the next esearch requests get instead of an answer ("503", "429"…).
+    esearch_faults: collections.deque[str] = field(default_factory=collections.deque)
     #: The body served by the "custom" fault (status 200).
     custom_body: bytes = b""
     #: Random faults: this share of requests gets one of ``random_faults`` (seeded).
@@ -215,6 +228,9 @@ class Emulator:
     def _esearch(self, flat: dict[str, str], send: Any) -> None:
         """esearch db=pubmed term=<DOI>[aid] retmode=json, over the records' DOIs."""
         term = flat.get("term", "")
+        if "[uid]" in term:
+            self._esearch_notices(term, int(flat.get("retmax", "20")), send)
+            return
         m = re.fullmatch(r"(.+)\[aid\]", term.strip(), re.IGNORECASE)
         if flat.get("db") != "pubmed" or not m:
             body = {"esearchresult": {"ERROR": "Invalid query"}}
@@ -231,6 +247,31 @@ class Emulator:
                     "retmax": str(len(ids)),
                     "retstart": "0",
                     "idlist": ids,
+                }
+            }
+        send(200, json.dumps(body).encode(), "application/json")
+
+    def _esearch_notices(self, term: str, retmax: int, send: Any) -> None:
+        """``(1[uid] OR 2[uid] ...) AND (hasretractionin OR ...)``: those of the PMIDs whose
+        record has one of the notices, as PubMed answers (ids newest first, ``retmax`` of
+        them); an unknown filter is an error, as a typo would be for NCBI's parser."""
+        m = re.fullmatch(r"\(((?:\d+\[uid\](?: OR )?)+)\) AND \((.+)\)", term.strip())
+        filters = m.group(2).split(" OR ") if m else []
+        if not m or any(f not in NOTICE_FILTERS for f in filters):
+            body: dict[str, Any] = {"esearchresult": {"ERROR": "Invalid query"}}
+        else:
+            wanted = [int(i) for i in re.findall(r"(\d+)\[uid\]", m.group(1))]
+            marks = [NOTICE_FILTERS[f] for f in filters]
+            ids = sorted(
+                (p for p in set(wanted) if any(k in (self._record(p) or b"") for k in marks)),
+                reverse=True,
+            )
+            body = {
+                "esearchresult": {
+                    "count": str(len(ids)),
+                    "retmax": str(min(retmax, len(ids))),
+                    "retstart": "0",
+                    "idlist": [str(i) for i in ids[:retmax]],
                 }
             }
         send(200, json.dumps(body).encode(), "application/json")
@@ -296,6 +337,10 @@ class Emulator:
             if self.always == "custom" or (self.faults and self.faults[0] == "custom"):
                 self._next_fault()
                 send(200, self.custom_body, "application/json")  # a hostile esearch answer
+                return
+            if self.esearch_faults:
+                status = int(self.esearch_faults.popleft())
+                send(status, f"<html><body>{status}</body></html>".encode(), "text/html")
                 return
             self._esearch(flat, send)
             return

@@ -169,6 +169,20 @@ def check_files(
         return run_checks(files, source, progress, fulltext=settings.fulltext)
 
 
+def watch(
+    files: Sequence[ClaimsFile], settings: Settings, progress: Progress | None = None
+) -> CheckRun:
+    """Look again for integrity notices (retractions, expressions of concern, errata,
+    updates) on every PMID the files cite: one search per 200 PMIDs, and only the records it
+    flags downloaded again (and cached). The results hold those notices and nothing else."""
+    from .watch import run_watch
+
+    if settings.offline or settings.records:
+        raise ValueError("a notice watch asks PubMed: it cannot run offline or on --records")
+    with open_source(settings) as source:
+        return run_watch(files, source, progress)
+
+
 def build_index(paths: Sequence[Path], index: Path) -> list[tuple[Path, int, int]]:
     """Build (or extend) the SQLite index of local PubMed files, in the order given:
     (file, records, deletions) for each."""

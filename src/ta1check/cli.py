@@ -32,6 +32,7 @@ from .api import (
     load,
     load_article,
     lookup,
+    watch,
 )
 from .claims import ClaimsError, ClaimsFile, parse_pmid
 from .config import OPTIONS, Config, load_config, parse_duration, timeout_seconds
@@ -290,6 +291,13 @@ Exit codes:
     "(otherwise unverified).",
 )
 @click.option(
+    "--notices",
+    is_flag=True,
+    help="Retraction watch: only look again for retractions, expressions of concern, errata "
+    "and updates, with one search per 200 PMIDs; only flagged records are downloaded again "
+    "(and cached). Other fields are not compared.",
+)
+@click.option(
     "--show",
     "show_spec",
     metavar="LIST",
@@ -309,6 +317,7 @@ def check_command(
     article: Path | None,
     records: Sequence[Path],
     complete: bool,
+    notices: bool,
     show_spec: str,
     quiet: bool,
     no_color: bool,
@@ -321,6 +330,11 @@ def check_command(
         show = parse_show(show_spec)
     except (ReportSpecError, ShowError) as exc:
         raise click.UsageError(str(exc)) from None
+    if notices and (records or article or opts.get("offline")):
+        raise click.UsageError(
+            "--notices asks PubMed for new notices: it cannot be combined with --records, "
+            "--article or --offline"
+        )
     if not claims:
         if not Path("claims.toml").is_file():
             raise click.UsageError(
@@ -353,7 +367,7 @@ def check_command(
         if progress is not None:
             progress.start()
         try:
-            run = check_files(files, settings, advance)
+            run = (watch if notices else check_files)(files, settings, advance)
         finally:
             if progress is not None:
                 progress.stop()

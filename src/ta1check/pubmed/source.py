@@ -7,6 +7,7 @@ never confused. Full texts from PubMed Central come the same way, by PMC id.
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import signal
@@ -142,6 +143,46 @@ class EntrezSource:
                 return {e.pmid: e for e in entries}
 
             yield from self._download(missing, download, batch_size, progress)
+
+    def cached(self, pmids: Collection[int]) -> dict[int, Record]:
+        """The records the cache holds for ``pmids`` (fresh ones), without any request."""
+        if self.cache is None:
+            return {}
+        found: dict[int, Record] = {}
+        wanted = sorted(set(pmids))
+        for start in range(0, len(wanted), CACHE_SLICE):
+            hits = self.cache.get_many(wanted[start : start + CACHE_SLICE])
+            found.update((p, e) for p, e in hits.items() if isinstance(e, Record))
+        return found
+
+    def refetch(
+        self, pmids: Collection[int], progress: Progress | None = None
+    ) -> dict[int, Outcome]:
+        """``pmids`` downloaded whatever the cache holds, and the cache updated; within the
+        run's one deadline."""
+        twin = copy.copy(self)
+        twin.refresh = True
+        try:
+            return twin.fetch(pmids, progress)
+        finally:
+            self._deadline = twin._deadline
+
+    def search_each(
+        self,
+        ids: Sequence[int],
+        term_for: Callable[[Sequence[int]], str],
+        batch_size: int,
+        progress: Progress | None = None,
+    ) -> dict[int, bool | Unverified]:
+        """For each id, whether an esearch of ``term_for(batch)`` over its batch of ids
+        returned it; never cached (the point is a fresh answer). A batch whose search failed
+        leaves its ids unverified."""
+
+        def download(client: EntrezClient, batch: list[int], deadline: float) -> dict[int, bool]:
+            hits = set(client.search(term_for(batch), deadline, retmax=len(batch)))
+            return {i: i in hits for i in batch}
+
+        return self._fetch(sorted(set(ids)), None, download, batch_size, progress)
 
     def fetch_fulltext(self, pmcids: Collection[str]) -> dict[str, FullText | Unverified]:
         cache = self.cache
