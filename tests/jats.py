@@ -10,10 +10,12 @@ References are printed in a named style from those fields, as the journals print
 from __future__ import annotations
 
 import html
+import io
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ARTICLES = Path(__file__).parent / "data" / "articles"
 
@@ -497,3 +499,131 @@ def pubmed_records(rendered: Rendered) -> str:
         )
     out.append("</PubmedArticleSet>")
     return "\n".join(out) + "\n"
+
+
+# --- Word -----------------------------------------------------------------------------------
+
+_LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
+
+
+def _hyperlink(paragraph: Any, text: str, url: str) -> None:
+    from docx.opc.constants import RELATIONSHIP_TYPE
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    rid = paragraph.part.relate_to(url, RELATIONSHIP_TYPE.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), rid)
+    run = OxmlElement("w:r")
+    t = OxmlElement("w:t")
+    t.text = text
+    run.append(t)
+    link.append(run)
+    paragraph._p.append(link)
+
+
+def _runs(paragraph: Any, text: str, superscripts: bool) -> None:
+    """``text`` into ``paragraph``: numbered citation groups as superscript runs placed after
+    the punctuation ("disease.³" as a manuscript has it), Markdown links as hyperlinks."""
+    pieces: list[tuple[str, str]] = []  # (kind, text)
+    pos = 0
+    marks = list(_GROUP.finditer(text)) if superscripts else []
+    for m in marks:
+        pieces.append(("text", text[pos : m.start()]))
+        numbers = re.sub(r"\]\s*([,\u2013-])\s*\[", r"\1", m.group(0))
+        pieces.append(("sup", re.sub(r"\s+", "", numbers.strip("[]"))))
+        pos = m.end()
+    pieces.append(("text", text[pos:]))
+    # "disease [3]." -> "disease.³": the punctuation moves before the superscript
+    for i in range(1, len(pieces) - 1):
+        if pieces[i][0] == "sup":
+            before = pieces[i - 1][1].rstrip()
+            after = pieces[i + 1][1]
+            stop = re.match(r"[.,;:]", after)
+            if stop:
+                pieces[i - 1] = ("text", before + stop.group(0))
+                pieces[i + 1] = ("text", after[1:])
+            else:
+                pieces[i - 1] = ("text", before)
+    for kind, piece in pieces:
+        if kind == "sup":
+            paragraph.add_run(piece).font.superscript = True
+            continue
+        at = 0
+        for link in _LINK.finditer(piece):
+            paragraph.add_run(piece[at : link.start()])
+            _hyperlink(paragraph, link.group(1), link.group(2))
+            at = link.end()
+        paragraph.add_run(piece[at:])
+
+
+def as_docx(rendered: Rendered) -> tuple[bytes, dict[int, int]]:
+    """The rendered article as an editor's Word manuscript: Title and Heading styles, numbered
+    citations as superscript runs, a numbered reference list as a Word numbered list (the
+    numbers are Word's, not in the text); and, for the truth, the paragraph number of each
+    Markdown line."""
+    import docx
+
+    document = docx.Document()
+    paragraphs = 0
+    where: dict[int, int] = {}
+    in_refs = False
+    for number, line in enumerate(rendered.markdown.splitlines(), 1):
+        if not line:
+            continue
+        heading = re.match(r"(#+) (.*)", line)
+        if heading:
+            level = len(heading.group(1))
+            text = heading.group(2)
+            if level == 1:
+                document.add_paragraph(text, style="Title")
+            else:
+                document.add_heading(text, level=level - 1)
+            in_refs = text == "References"
+        elif in_refs and rendered.numbered and re.match(r"\d+\. ", line):
+            _runs(document.add_paragraph(style="List Number"), line.split(". ", 1)[1], False)
+        elif in_refs and line.startswith("- "):
+            _runs(document.add_paragraph(), line[2:], False)
+        elif line.startswith("- "):
+            _runs(document.add_paragraph(style="List Bullet"), line[2:], rendered.numbered)
+        else:
+            _runs(document.add_paragraph(), line, rendered.numbered)
+        paragraphs += 1
+        where[number] = paragraphs
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue(), where
+
+
+# --- JATS as it is ---------------------------------------------------------------------------
+
+
+def jats_links(name: str) -> frozenset[tuple[int, str]]:
+    """(source line of the citation, rid) of every ``<xref ref-type="bibr">`` of the JATS file,
+    read with lxml (not the reader under test); a range printed as two xrefs joined by a dash
+    ("[3]–[5]") links the numbers between, at the line of its first xref."""
+    from lxml import etree
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    root = etree.parse(str(ARTICLES / name), parser).getroot()
+    plain = ET.parse(ARTICLES / name).getroot()
+    numbers = {r.rid: r.number for r in (_read_ref(e, i) for i, e in enumerate(plain.iter("ref")))}
+    by_number = {n: rid for rid, n in numbers.items()}
+    out: set[tuple[int, str]] = set()
+    for p in root.iter():
+        xrefs = [x for x in p if x.tag == "xref" and x.get("ref-type") == "bibr"]
+        for i, x in enumerate(xrefs):
+            rid = (x.get("rid") or "").split()[0]
+            out.add((x.sourceline, rid))
+            text = "".join(x.itertext())
+            m = re.search(r"(\d+)\s*[-\u2013]\s*(\d+)", text)
+            if m and numbers.get(rid) == int(m.group(1)):
+                for n in range(int(m.group(1)) + 1, int(m.group(2)) + 1):
+                    if n in by_number:
+                        out.add((x.sourceline, by_number[n]))
+            if i and _DASH.match(xrefs[i - 1].tail or "") and xrefs[i - 1].getnext() is x:
+                first = (xrefs[i - 1].get("rid") or "").split()[0]
+                for n in range(numbers.get(first, 0) + 1, numbers.get(rid, 0)):
+                    if n in by_number:
+                        out.add((xrefs[i - 1].sourceline, by_number[n]))
+    return frozenset(out)

@@ -100,9 +100,9 @@ def _bad_bytes(path: Path, raw: bytes, exc: UnicodeDecodeError, encoding: str) -
     return f"{path}:{line}: not valid {encoding} text (byte 0x{raw[exc.start]:02x})"
 
 
-def read_text(path: Path, what: str = "file") -> DecodedText:
-    """Read a text file in whatever encoding it is in; raises ``TextFileError`` (one line:
-    the file, the line of the first bad byte, what to do) for anything that is not text."""
+def read_bytes(path: Path, what: str = "file") -> bytes:
+    """A file's bytes, up to the limit; raises ``TextFileError`` (one line) if it cannot be
+    read or is too large."""
     try:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
@@ -113,7 +113,14 @@ def read_text(path: Path, what: str = "file") -> DecodedText:
             raise TextFileError(f"{path}: the {what} is over the limit of 64 MB")
     except OSError as exc:
         raise TextFileError(f"{path}: cannot read the {what}: {exc.strerror or exc}") from None
-    decoded = decode(raw, path)
+    return raw
+
+
+def read_text(path: Path, what: str = "file", raw: bytes | None = None) -> DecodedText:
+    """Read a text file in whatever encoding it is in; raises ``TextFileError`` (one line:
+    the file, the line of the first bad byte, what to do) for anything that is not text.
+    ``raw``: the file's bytes, when already read."""
+    decoded = decode(read_bytes(path, what) if raw is None else raw, path)
     if decoded.how == "detected":
         log.warning("%s is not UTF-8; read it as %s (%s)", path, decoded.encoding, decoded.how)
     return decoded

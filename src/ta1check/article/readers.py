@@ -169,7 +169,12 @@ def _looks_like_heading(para: list[str]) -> bool:
 
 
 def detect_format(path: Path, text: str) -> str:
+    """ "markdown", "html", "jats" or "text" (a .docx is told by its bytes, before any text)."""
+    from .jats import looks_like_jats
+
     suffix = path.suffix.lower()
+    if suffix in (".nxml", ".jats") or (suffix == ".xml" and looks_like_jats(text)):
+        return "jats"
     if suffix in (".md", ".markdown"):
         return "markdown"
     if suffix in (".html", ".htm", ".xhtml"):
@@ -177,4 +182,6 @@ def detect_format(path: Path, text: str) -> str:
     head = text.lstrip()[:200].lower()
     if head.startswith(("<!doctype html", "<html")):
         return "html"
+    if suffix == ".xml" or looks_like_jats(text):
+        return "jats"
     return "text"

@@ -5,23 +5,50 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ..normalize import name_key
-from ..textfile import read_text
+from ..textfile import TextFileError, read_bytes, read_text
 from .intext import Found, choose_forms, find, without_citations
-from .model import Article, Block, InText, Sentence
+from .jats import JatsError, read_jats
+from .model import Article, Block, InText, Reference, Sentence
 from .readers import HtmlBlocks, detect_format, markdown_blocks, text_blocks
 from .references import reference_list
 from .sentences import split_sentences
+from .word import WordError, read_word
 
 
 def read_article(path: Path, text: str | None = None) -> Article:
-    """Read and analyse an article file (or the given ``text`` as if it were that file)."""
+    """Read and analyse an article file (or the given ``text`` as if it were that file):
+    Markdown, HTML, plain text, Word .docx or JATS XML, by its extension, else by its
+    content. Raises ``TextFileError`` (one line naming the file) for one it cannot read."""
+    raw: bytes | None = None
     if text is None:
-        text = read_text(path, "article").text
+        raw = read_bytes(path, "article")
+        if path.suffix.lower() in (".docx", ".docm") or raw.startswith(b"PK\x03\x04"):
+            try:
+                word = read_word(raw)
+            except WordError as exc:
+                raise TextFileError(f"{path}: {exc}") from None
+            return analyse(path, list(word.blocks), word.title)
+        text = read_text(path, "article", raw).text
     fmt = detect_format(path, text)
     title: str | None = None
+    if fmt == "jats":
+        try:
+            jats = read_jats(raw if raw is not None else text.encode("utf-8"))
+        except JatsError as exc:
+            raise TextFileError(f"{path}: {exc}") from None
+        return analyse(
+            path,
+            list(jats.blocks),
+            jats.title,
+            tuple(text.splitlines()),
+            references=jats.references,
+            reference_heading_line=jats.reference_heading_line,
+            marked=jats.cites,
+        )
     if fmt == "html":
         parser = HtmlBlocks()
         parser.feed(text)
@@ -44,11 +71,22 @@ def analyse(
     lines: tuple[str, ...] = (),
     *,
     line_based: bool = False,
+    references: Sequence[Reference] | None = None,
+    reference_heading_line: int | None = None,
+    marked: Mapping[int, Sequence[Found]] | None = None,
 ) -> Article:
     """Sentences, references and citations of an article's blocks. With ``line_based``, the
-    reference list is read line by line from ``lines``."""
-    ref_start, references = reference_list(blocks, lines, line_based=line_based)
-    body = blocks if ref_start is None else blocks[:ref_start]
+    reference list is read line by line from ``lines``. A format that marks its references
+    and citations (JATS) gives them: ``references``, and ``marked``, the citations of each
+    block (by index) as spans of its text; no other citation is then looked for."""
+    if references is None:
+        ref_start, found_refs = reference_list(blocks, lines, line_based=line_based)
+        references = found_refs
+        body = blocks if ref_start is None else blocks[:ref_start]
+        if ref_start is not None:
+            reference_heading_line = blocks[ref_start].line
+    else:
+        body = blocks
     numbers = [r.number for r in references if r.number is not None]
     highest = max(numbers) if numbers and len(numbers) * 2 >= len(references) else 0
     surnames = frozenset(name_key(r.surname) for r in references if r.surname)
@@ -64,13 +102,18 @@ def analyse(
             found_at = block.text.find(text, pos)
             pos = found_at if found_at >= 0 else pos
             pieces.append((p_index, block, text, pos, section))
-    forms = choose_forms((p[2] for p in pieces), highest) if highest else frozenset()
+    forms = (
+        choose_forms((p[2] for p in pieces), highest) if highest and marked is None else frozenset()
+    )
 
     sentences: list[Sentence] = []
     citations: list[InText] = []
     for p_index, block, text, pos, section in pieces:
         index = len(sentences)
-        found = find(text, highest=highest, forms=forms, surnames=surnames)
+        if marked is not None:
+            found = _marked_in(marked.get(p_index, ()), pos, len(text))
+        else:
+            found = find(text, highest=highest, forms=forms, surnames=surnames)
         if forms:  # "John et al. [13]": where numbers cite, the number is the citation
             found = [f for f in found if not f.narrative]
         sentences.append(
@@ -85,9 +128,26 @@ def analyse(
         sentences=tuple(sentences),
         references=tuple(references),
         citations=tuple(citations),
-        reference_heading_line=blocks[ref_start].line if ref_start is not None else None,
+        reference_heading_line=reference_heading_line,
         lines=lines,
     )
+
+
+def _marked_in(spans: Sequence[Found], start: int, length: int) -> list[Found]:
+    """The spans that begin in the sentence at ``start``, in the sentence's offsets."""
+    return [
+        Found(
+            f.start - start,
+            min(f.end, start + length) - start,
+            f.text,
+            f.surname,
+            f.year,
+            f.year_suffix,
+            f.numbers,
+        )
+        for f in spans
+        if start <= f.start < start + length
+    ]
 
 
 def _in_text(hit: Found, block: Block, pos: int, index: int) -> list[InText]:
