@@ -1,13 +1,17 @@
 """Benchmark: ``ta1check check`` on N PMIDs against the local E-utilities emulator, and
 (``--baseline [N]``) index build plus check of a baseline-format file of N records.
 
-The emulator answers with 0.2 s latency and enforces NCBI's rate limit (3 requests/s without
-an API key). PMIDs from 90,000,000 up are served as copies of a real record (efetch-29768149,
-21 KB with its abstract), so responses are as large as real ones.
+The emulator answers with ``--latency`` seconds of latency (0.2 by default; NCBI's efetch of 200
+records takes about a second) and enforces NCBI's rate limit: 3 requests/s without an API key,
+10 with one (``--key``). PMIDs from 90,000,000 up are served as copies of a real record with the
+PMID replaced: by default all of the 21 KB PMID 29768149 (a recent record with a long reference
+list); with ``--mix``, of the 2,680 real records of ../shared/pubmed and tests/data/corpus in
+turn (old and recent, books, MathML titles; 11 KB on average).
 
 For each N it reports, cold (empty cache) and warm (second run): requests made, HTTP 429s seen,
-wall time, the floor ``ceil(N/200) / rate + latency`` and wall over floor, and the peak RSS of
-the ta1check process. Run: ``uv run python bench/bench.py [N ...]`` or
+the most requests the emulator answered at once, wall time, the floor
+``ceil(N/200) / rate + latency`` and wall over floor, and the peak RSS of the ta1check process.
+Run: ``uv run python bench/bench.py [N ...] [--latency S] [--key] [--mix]`` or
 ``uv run python bench/bench.py --baseline 30000``.
 """
 
@@ -34,34 +38,56 @@ class EmulatorProcess:
     """The emulator in a process of its own, so that serving three 4.4 MB answers at a time
     never delays the stamping of a request's arrival (which decides the 429s)."""
 
-    def __init__(self, latency: float, synthetic_from: int) -> None:
+    def __init__(self, latency: float, synthetic_from: int, mix: bool = False) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=_serve, args=(child, latency, synthetic_from), daemon=True)
+        self.proc = ctx.Process(
+            target=_serve, args=(child, latency, synthetic_from, mix), daemon=True
+        )
         self.proc.start()
         self.url: str = self.conn.recv()
 
-    def counts(self) -> tuple[int, int]:
-        """(efetch requests, HTTP 429 answers) so far."""
+    def counts(self) -> tuple[int, int, int]:
+        """(efetch requests, HTTP 429 answers, most requests answered at once) so far."""
         self.conn.send("counts")
-        efetches, limited = self.conn.recv()
-        return efetches, limited
+        efetches, limited, peak = self.conn.recv()
+        return efetches, limited, peak
 
     def stop(self) -> None:
         self.conn.send("stop")
         self.proc.join(timeout=10)
 
 
-def _serve(conn: Connection, latency: float, synthetic_from: int) -> None:
-    emulator = Emulator(latency=latency, synthetic_from=synthetic_from).start()
+def _serve(conn: Connection, latency: float, synthetic_from: int, mix: bool) -> None:
+    emulator = Emulator(
+        latency=latency,
+        synthetic_from=synthetic_from,
+        synthetic_mix=record_mix() if mix else (),
+    ).start()
     conn.send(emulator.url)
     while conn.recv() == "counts":
-        conn.send((len(emulator.efetches), emulator.rate_limited))
+        conn.send((len(emulator.efetches), emulator.rate_limited, emulator.peak_concurrency))
+        emulator._peak_busy = 0
     emulator.stop()
 
 
+def record_mix() -> tuple[bytes, ...]:
+    """Every real record of ../shared/pubmed and tests/data/corpus (2,680: recent and old,
+    books, MathML titles, 1 KB to 57 KB, 11 KB on average), in a fixed shuffled order."""
+    import gzip
+    import random
+
+    from emulator import real_records, split_articles
+
+    records = dict(real_records())
+    for path in sorted((HERE.parent / "tests" / "data" / "corpus").glob("*.xml.gz")):
+        records.update(split_articles(gzip.decompress(path.read_bytes())))
+    mix = [records[p] for p in sorted(records)]
+    random.Random(16).shuffle(mix)
+    return tuple(mix)
+
+
 LATENCY = 0.2
-RATE = 3
 FIRST = 90_000_000
 
 
@@ -81,13 +107,15 @@ def timed_child(args: list[str], env: dict[str, str], rss_file: Path) -> tuple[f
         check=False,
     )
     wall = time.perf_counter() - started
-    if proc.returncode != 0:
+    if proc.returncode not in (0, 1):  # 1: findings (retracted records in the mix…)
         raise SystemExit(f"ta1check {args[0]} exited {proc.returncode}: {proc.stdout}{proc.stderr}")
     return wall, json.loads(rss_file.read_text())["maxrss_kib"] / 1024
 
 
-def run_once(claims: Path, cache: Path, emulator: EmulatorProcess) -> dict[str, float]:
-    before, limited_before = emulator.counts()
+def run_once(
+    claims: Path, cache: Path, emulator: EmulatorProcess, key: bool = False
+) -> dict[str, float]:
+    before, limited_before, _ = emulator.counts()
     rss_file = cache.parent / "rss.json"
     env = {
         **os.environ,
@@ -96,11 +124,14 @@ def run_once(claims: Path, cache: Path, emulator: EmulatorProcess) -> dict[str, 
         "BENCH_RSS_FILE": str(rss_file),
     }
     env.pop("NCBI_API_KEY", None)
-    wall, rss = timed_child(["check", str(claims), "-q", "--timeout", "600"], env, rss_file)
-    after, limited_after = emulator.counts()
+    if key:
+        env["NCBI_API_KEY"] = "bench0123456789abcdef0123456789abcd"
+    wall, rss = timed_child(["check", str(claims), "-q", "--timeout", "900"], env, rss_file)
+    after, limited_after, peak = emulator.counts()
     return {
         "requests": after - before,
         "429": limited_after - limited_before,
+        "in_flight": peak,
         "wall": wall,
         "rss_mb": rss,
     }
@@ -165,8 +196,9 @@ def baseline_bench(n: int) -> None:
         print(f"| {name} | {wall:.2f} | {rss:.0f} |")
 
 
-def main(sizes: list[int]) -> None:
-    emulator = EmulatorProcess(LATENCY, FIRST)
+def main(sizes: list[int], latency: float, key: bool, mix: bool) -> None:
+    rate = 10 if key else 3
+    emulator = EmulatorProcess(latency, FIRST, mix)
     startup = startup_seconds()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -178,29 +210,45 @@ def main(sizes: list[int]) -> None:
                 "".join(f"[[claim]]\npmid = {p}\n\n" for p in range(FIRST, FIRST + n))
             )
             cache = work / "cache"
-            floor = math.ceil(n / 200) / RATE + LATENCY
-            cold = run_once(claims, cache, emulator)
-            warm = run_once(claims, cache, emulator)
+            floor = math.ceil(n / 200) / rate + latency
+            cold = run_once(claims, cache, emulator, key)
+            warm = run_once(claims, cache, emulator, key)
             rows.append((n, floor, cold, warm))
     emulator.stop()
+    records = "the record mix (2,680 real records)" if mix else "copies of the 21 KB record"
     print(
-        f"process start-up (python + imports): {startup:.2f} s; latency {LATENCY} s; "
-        f"rate {RATE}/s\n"
+        f"process start-up (python + imports): {startup:.2f} s; latency {latency} s; "
+        f"rate {rate}/s ({'API key' if key else 'no key'}); {records}\n"
     )
-    print("| N | run | requests | 429s | wall s | floor s | wall/floor | peak RSS MB |")
-    print("|---:|---|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| N | run | requests | 429s | most in flight | wall s | floor s | wall/floor "
+        "| peak RSS MB |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
     for n, floor, cold, warm in rows:
         for name, r, fl in (("cold", cold, floor), ("warm", warm, 0.0)):
             ratio = f"{r['wall'] / fl:.2f}" if fl else "—"
             print(
-                f"| {n:,} | {name} | {r['requests']:.0f} | {r['429']:.0f} | {r['wall']:.2f} | "
-                f"{fl:.2f} | {ratio} | {r['rss_mb']:.0f} |"
+                f"| {n:,} | {name} | {r['requests']:.0f} | {r['429']:.0f} | "
+                f"{r['in_flight']:.0f} | {r['wall']:.2f} | {fl:.2f} | {ratio} | "
+                f"{r['rss_mb']:.0f} |",
+                flush=True,
             )
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    if args[:1] == ["--baseline"]:
-        baseline_bench(int(args[1]) if len(args) > 1 else 30_000)
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=[10, 1_000, 10_000, 100_000])
+    parser.add_argument("--baseline", type=int, nargs="?", const=30_000, default=None)
+    parser.add_argument("--latency", type=float, default=LATENCY, help="emulator latency, s")
+    parser.add_argument("--key", action="store_true", help="with an API key: 10 requests/s")
+    parser.add_argument(
+        "--mix", action="store_true", help="serve the real record mix, not the 21 KB record"
+    )
+    options = parser.parse_args()
+    if options.baseline is not None:
+        baseline_bench(options.baseline)
     else:
-        main([int(a) for a in args] or [10, 1_000, 10_000, 100_000])
+        main(options.sizes, options.latency, options.key, options.mix)

@@ -115,6 +115,9 @@ class Emulator:
     enforce_rate: bool = True
     retry_after: str = "1"
     synthetic_from: int | None = None
+    #: Real records the synthetic PMIDs cycle through (PMID ``p`` is a copy of
+    #: ``synthetic_mix[p % len]``); empty: every one is a copy of the 21 KB PMID 29768149.
+    synthetic_mix: tuple[bytes, ...] = ()
     status_for_error: int = 400
     #: PMC full texts (JATS ``<article>`` XML) by numeric PMC id, for efetch db=pmc.
     pmc: dict[int, bytes] = field(default_factory=dict)
@@ -132,6 +135,8 @@ class Emulator:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _arrivals: dict[str, collections.deque[float]] = field(default_factory=dict)
     _server: ThreadingHTTPServer | None = None
+    _busy: int = 0
+    _peak_busy: int = 0
 
     # -- control -----------------------------------------------------------------------------
     def inject(self, *faults: str) -> None:
@@ -157,6 +162,12 @@ class Emulator:
     @property
     def rate_limited(self) -> int:
         return sum(1 for r in self.log if r.status == 429)
+
+    @property
+    def peak_concurrency(self) -> int:
+        """The most efetch requests being answered at once (arrival to answer sent)."""
+        with self._lock:
+            return self._peak_busy
 
     def max_in_window(self, window: float = 1.0) -> int:
         """The most requests that arrived within any ``window`` seconds."""
@@ -280,11 +291,24 @@ class Emulator:
         if pmid in self.records:
             return self.records[pmid]
         if self.synthetic_from is not None and pmid >= self.synthetic_from:
-            template = self.records[29768149]
+            mix = self.synthetic_mix
+            template = mix[pmid % len(mix)] if mix else self.records[29768149]
             return _PMID.sub(f'<PMID Version="1">{pmid}</PMID>'.encode(), template, count=1)
         return None
 
     def _handle(
+        self, handler: BaseHTTPRequestHandler, params: dict[str, list[str]], now: float
+    ) -> None:
+        with self._lock:
+            self._busy += 1
+            self._peak_busy = max(self._peak_busy, self._busy)
+        try:
+            self._answer(handler, params, now)
+        finally:
+            with self._lock:
+                self._busy -= 1
+
+    def _answer(
         self, handler: BaseHTTPRequestHandler, params: dict[str, list[str]], now: float
     ) -> None:
         flat = {k: v[0] for k, v in params.items()}

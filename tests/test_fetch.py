@@ -244,3 +244,28 @@ def test_lookup_returns_record_not_found_and_parses_2026_dtd_offline(emulator, t
     assert record.doi == "10.1056/NEJMoa1715274"
     assert record.authors[0].last_name == "O'Byrne"
     assert outcomes[UNKNOWN] == NotFound(UNKNOWN)
+
+
+def test_requests_in_flight_follow_the_rate_and_latency_with_a_key(emulator, tmp_path, monkeypatch):
+    """At NCBI's latency (here 0.6 s) ten requests a second need about six in flight: three
+    fetching threads capped a run with a key near 3-4 requests a second. The limit holds."""
+    emulator.latency = 0.6
+    monkeypatch.setenv("NCBI_API_KEY", "0123456789abcdef0123456789abcdef0123")
+    # Unknown PMIDs: empty answers, so the limiter and not parsing sets the pace.
+    pmids = list(range(81_000_000, 81_000_000 + 200 * 30))
+    outcomes = lookup(pmids, Settings.from_env(eutils_url=emulator.url, cache_dir=tmp_path / "b"))
+    assert len(emulator.efetches) == 30
+    assert all(isinstance(o, NotFound) for o in outcomes.values())
+    assert emulator.rate_limited == 0
+    assert emulator.max_in_window() <= 10
+    assert emulator.peak_concurrency >= 5
+
+
+def test_without_a_key_few_requests_are_in_flight(emulator, tmp_path):
+    """Without a key, 3 a second at 0.6 s need two or three in flight: not thirty."""
+    emulator.latency = 0.6
+    pmids = list(range(81_000_000, 81_000_000 + 200 * 9))
+    lookup(pmids, settings(emulator, tmp_path / "a", timeout=60.0))
+    assert emulator.rate_limited == 0
+    assert emulator.max_in_window() <= 3
+    assert emulator.peak_concurrency <= 4

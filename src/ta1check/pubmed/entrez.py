@@ -10,11 +10,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import logging
+import math
 import re
 import socket
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
@@ -69,7 +70,9 @@ class EntrezConfig:
     timeout: float = 120.0
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
-    workers: int = 3
+    #: Bound on requests in flight at once; within it, the number follows the rate and the
+    #: latency observed (``Flow``).
+    max_in_flight: int = 32
     #: A batch of 200 records is about 5 MB; anything near this is not an efetch answer.
     max_response_bytes: int = 64 * 1024 * 1024
 
@@ -198,11 +201,14 @@ class _Watchdog:
     def __init__(self) -> None:
         self.sock: socket.socket | None = None
         self.fired = False
+        #: When the request had been sent (``time.monotonic``), for the latency observed.
+        self.sent: float | None = None
         self._lock = threading.Lock()
 
     def watch(self, sock: socket.socket | None) -> None:
         with self._lock:
             self.sock = sock
+            self.sent = time.monotonic()
             if self.fired:
                 self._shut()
 
@@ -284,7 +290,7 @@ def build_session(
         limiter=limiter or build_limiter(config.rate),  # type: ignore[arg-type]
         per_host=False,
         bucket_name="ncbi-eutils",
-        pool_maxsize=max(config.workers, 1) + 2,
+        pool_maxsize=max(config.max_in_flight, 1) + 2,
     )
     session.mount("https://", adapter)
     session.mount("http://", adapter)
@@ -339,6 +345,85 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, min((when - datetime.now(timezone.utc)).total_seconds(), _MAX_RETRY_AFTER))
 
 
+#: Assumed before the first answer: NCBI's efetch of 200 records takes about a second.
+INITIAL_LATENCY = 1.0
+#: Answers waiting to be parsed, or being parsed, at most: past it no new request starts (the
+#: parser, not the rate, is then the bottleneck, and memory stays bounded).
+PARSE_BACKLOG = 4
+
+
+class Flow:
+    """How many requests may be in flight: the rate times the latency observed, plus one,
+    within ``bound``; and no new one while ``PARSE_BACKLOG`` answers wait to be parsed.
+
+    NOTE: three fixed fetching threads, each also waiting for its batch to be parsed, capped a
+    run at 2-3 requests a second whatever the limit: with NCBI's latency of about a second and
+    an API key, a run sat at 3-4x its floor. By Little's law, keeping ``rate`` requests a
+    second going takes ``rate x latency`` of them in flight; one more waits its turn in the
+    rate limiter, so that the limiter is never idle. A thread leaves the flow as soon as its
+    answer has arrived: parsing holds no place in it. The rate limiter still decides when each
+    request leaves; this only decides how many may wait for it.
+    """
+
+    def __init__(self, rate: int, bound: int, *, clock: Callable[[], float] = time.monotonic):
+        self.rate = rate
+        self.bound = max(1, bound)
+        self.clock = clock
+        #: Seconds from a request sent to its answer read (moving average), None before any.
+        self.latency: float | None = None
+        self.in_flight = 0
+        self.parsing = 0
+        self.peak_in_flight = 0
+        self._cond = threading.Condition()
+
+    @property
+    def target(self) -> int:
+        latency = INITIAL_LATENCY if self.latency is None else self.latency
+        return max(1, min(self.bound, math.ceil(self.rate * latency) + 1))
+
+    def observe(self, seconds: float) -> None:
+        """One answer's latency (of a complete answer: a quick 429 says nothing of it)."""
+        with self._cond:
+            old = self.latency
+            self.latency = seconds if old is None else 0.7 * old + 0.3 * seconds
+            self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def request(self, deadline: float, cancelled: threading.Event) -> Iterator[None]:
+        """A place in flight, waited for until ``deadline`` (a ``clock()`` value)."""
+        with self._cond:
+            while self.in_flight >= self.target or self.parsing >= PARSE_BACKLOG:
+                if cancelled.is_set():
+                    raise FetchFailed("interrupted")
+                remaining = deadline - self.clock()
+                if remaining <= 0:
+                    raise _Retryable("the --timeout elapsed before the request could be made")
+                self._cond.wait(min(remaining, 0.25))
+            self.in_flight += 1
+            self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.in_flight -= 1
+                self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def parse(self) -> Iterator[None]:
+        with self._cond:
+            self.parsing += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.parsing -= 1
+                self._cond.notify_all()
+
+    def wake(self) -> None:
+        with self._cond:
+            self._cond.notify_all()
+
+
 class EntrezClient:
     """Fetches PubMed records by PMID. Knows nothing of claims or of the cache."""
 
@@ -355,6 +440,13 @@ class EntrezClient:
         register(config.api_key)  # never in a cause, a warning or a report
         #: Set on Ctrl-C: no new attempt starts and retry waits end at once.
         self.cancelled = threading.Event()
+        #: How many requests may be in flight (shared by every thread using this client).
+        self.flow = Flow(config.rate, config.max_in_flight, clock=clock)
+
+    def cancel(self) -> None:
+        """Ctrl-C: waits end and no new attempt starts."""
+        self.cancelled.set()
+        self.flow.wake()
 
     def _params(self, db: str, **fields: str) -> dict[str, str]:
         """Form fields for an E-utilities request: ``tool``, ``email`` and ``api_key`` on every
@@ -472,10 +564,6 @@ class EntrezClient:
         remaining = deadline - self.clock()
         if remaining <= 0:
             raise _Retryable("the --timeout elapsed before the request could be made")
-        timeout = (
-            min(self.config.connect_timeout, remaining),
-            min(self.config.read_timeout, remaining),
-        )
         if self.cancelled.is_set():
             raise FetchFailed("interrupted")
         url = self.config.esearch_url if "term" in params else self.config.efetch_url
@@ -487,6 +575,53 @@ class EntrezClient:
             if "term" in params
             else f"ids={params['id'].count(',') + 1} ({params['id'][:24]}…)",
             " api_key=<redacted>" if "api_key" in params else "",
+        )
+        with self.flow.request(deadline, self.cancelled):
+            response, content = self._exchange(url, params, deadline)
+        # NOTE: NCBI quotes a mistyped key back in its JSON error, whose first bytes become the
+        # cause shown in every report: the key leaves the body before anything reads it.
+        content = redact_bytes(content)
+        status = response.status_code
+        if status in _RETRY_STATUSES:
+            what = "rate limited (HTTP 429)" if status == 429 else f"HTTP {status}"
+            raise _Retryable(
+                f"NCBI answered {what}", parse_retry_after(response.headers.get("Retry-After"))
+            )
+        if 300 <= status < 400:
+            try:
+                where = urlsplit(response.headers.get("Location", "")).hostname or "elsewhere"
+            except ValueError:
+                where = "elsewhere"
+            raise FetchFailed(
+                f"NCBI answered HTTP {status}, a redirect to {where}: not followed (the request "
+                "carries the API key); set --eutils-url to the new address if it is right"
+            )
+        if status not in (200, 400):
+            # NOTE: NCBI puts <ERROR> bodies in 200 or 400 answers; 403, 404, 414… are final.
+            raise FetchFailed(f"NCBI answered HTTP {status}")
+        try:
+            with self.flow.parse():
+                result = read(content)
+        except BadResponse as exc:
+            raise _Retryable(exc.cause) from None
+        except (FetchFailed, _Retryable):
+            raise
+        except Exception as exc:  # hostile bytes are an unusable answer, never a crash (exit 4)
+            raise _Retryable(f"an unreadable answer ({type(exc).__name__})") from None
+        if status == 400:
+            raise _Retryable("NCBI answered HTTP 400")
+        return result
+
+    def _exchange(
+        self, url: str, params: dict[str, str], deadline: float
+    ) -> tuple[requests.Response, bytes]:
+        """One request and its whole answer, within ``deadline``; its latency is observed."""
+        remaining = deadline - self.clock()
+        if remaining <= 0:
+            raise _Retryable("the --timeout elapsed before the request could be made")
+        timeout = (
+            min(self.config.connect_timeout, remaining),
+            min(self.config.read_timeout, remaining),
         )
         dog = _Watchdog()
         timer = threading.Timer(remaining, dog.fire)
@@ -519,38 +654,9 @@ class EntrezClient:
         finally:
             timer.cancel()
             _current.watchdog = None
-        # NOTE: NCBI quotes a mistyped key back in its JSON error, whose first bytes become the
-        # cause shown in every report: the key leaves the body before anything reads it.
-        content = redact_bytes(content)
-        status = response.status_code
-        if status in _RETRY_STATUSES:
-            what = "rate limited (HTTP 429)" if status == 429 else f"HTTP {status}"
-            raise _Retryable(
-                f"NCBI answered {what}", parse_retry_after(response.headers.get("Retry-After"))
-            )
-        if 300 <= status < 400:
-            try:
-                where = urlsplit(response.headers.get("Location", "")).hostname or "elsewhere"
-            except ValueError:
-                where = "elsewhere"
-            raise FetchFailed(
-                f"NCBI answered HTTP {status}, a redirect to {where}: not followed (the request "
-                "carries the API key); set --eutils-url to the new address if it is right"
-            )
-        if status not in (200, 400):
-            # NOTE: NCBI puts <ERROR> bodies in 200 or 400 answers; 403, 404, 414… are final.
-            raise FetchFailed(f"NCBI answered HTTP {status}")
-        try:
-            result = read(content)
-        except BadResponse as exc:
-            raise _Retryable(exc.cause) from None
-        except (FetchFailed, _Retryable):
-            raise
-        except Exception as exc:  # hostile bytes are an unusable answer, never a crash (exit 4)
-            raise _Retryable(f"an unreadable answer ({type(exc).__name__})") from None
-        if status == 400:
-            raise _Retryable("NCBI answered HTTP 400")
-        return result
+        if response.status_code == 200 and dog.sent is not None:
+            self.flow.observe(time.monotonic() - dog.sent)
+        return response, content
 
     def _host(self) -> str:
         return urlsplit(self.config.base_url).netloc or self.config.base_url

@@ -28,7 +28,7 @@ from multiprocessing import get_context
 from typing import Generic, Protocol, TypeVar
 
 from .cache import NotFound, RecordCache
-from .entrez import EntrezClient, FetchFailed
+from .entrez import PARSE_BACKLOG, EntrezClient, FetchFailed
 from .fulltext import FullText
 from .parse import ParsedSet, parse_pubmed_xml
 from .record import Record
@@ -277,7 +277,10 @@ class EntrezSource:
             self._deadline = self.clock() + client.config.timeout
         deadline = self._deadline
         todo = list(batches(missing, batch_size))
-        workers = max(1, min(client.config.workers, len(todo)))
+        # Threads enough for the most requests the flow may allow in flight, and the answers
+        # it lets wait for the parser: how many are in flight at once is the flow's to decide
+        # (``entrez.Flow``), from the rate and the latency observed.
+        workers = max(1, min(client.config.max_in_flight + PARSE_BACKLOG, len(todo)))
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="efetch")
         pending: dict[Future[Mapping[K, V]], list[K]] = {}
         try:
@@ -287,7 +290,7 @@ class EntrezSource:
                 try:
                     done, _ = wait(pending, return_when=FIRST_COMPLETED)
                 except KeyboardInterrupt:
-                    client.cancelled.set()  # waits end and no new attempt starts
+                    client.cancel()  # waits end and no new attempt starts
                     raise
                 for future in done:
                     batch = pending.pop(future)
