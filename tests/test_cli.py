@@ -74,6 +74,7 @@ def test_json_document_is_stable(run, emulator, tmp_path: Path) -> None:
         "error": 1,
         "unverified": 0,
         "findings": {"year-mismatch": 2},
+        "accepted": {},
     }
     assert [r["id"] for r in doc["results"]] == ["obyrne", "gibbs", "reuler"]
     assert [r["line"] for r in doc["results"]] == [2, 7, 12]

@@ -14,7 +14,7 @@ import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +73,8 @@ class Settings:
     records: tuple[Path, ...] = ()
     #: The records are the whole of PubMed: a PMID absent from them is not found.
     records_complete: bool = False
+    #: The day acceptances of findings expire against (None: today).
+    today: date | None = None
 
     @classmethod
     def from_config(cls, config: Config, **extra: Any) -> Settings:
@@ -164,9 +166,9 @@ def check_files(
         local = FilesSource(settings.records, complete=settings.records_complete)
         # Local records have no PMC full texts: figures are looked for in the abstract only,
         # as with --no-fulltext, and a miss says the full text was not consulted.
-        return run_checks(files, local, progress, fulltext=False)
+        return run_checks(files, local, progress, fulltext=False, today=settings.today)
     with open_source(settings) as source:
-        return run_checks(files, source, progress, fulltext=settings.fulltext)
+        return run_checks(files, source, progress, fulltext=settings.fulltext, today=settings.today)
 
 
 def watch(

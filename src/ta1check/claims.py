@@ -17,7 +17,7 @@ from typing import Any
 import tomli as tomllib  # compiled: faster than the standard library's copy
 
 from .citation import ParsedCitation, parse_citation
-from .findings import Code, Severity
+from .findings import Acceptance, Code, Severity
 from .tomlpos import positions
 
 #: Largest claims file read (a claims file of 100,000 claims is ~20 MB).
@@ -38,6 +38,7 @@ CLAIM_KEYS = (
     "year",
     "doi",
     "line",
+    "accept",
 )
 TOP_KEYS = ("article", "defaults", "claim")
 ARTICLE_KEYS = ("title", "source")
@@ -74,6 +75,8 @@ class Claim:
     doi: str | None = None
     article_line: int | None = None
     line: int | None = None  # of its [[claim]] header in the claims file
+    #: Findings the claim accepts (``accept.py``).
+    accept: tuple[Acceptance, ...] = ()
 
     @property
     def label(self) -> str:
@@ -116,6 +119,8 @@ class ClaimsFile:
     article_title: str | None = None
     article_source: str | None = None
     severities: Mapping[Code, Severity] = field(default_factory=dict)
+    #: The config file's ``[[accept]]`` entries that take in this file (``accept.py``).
+    acceptances: tuple[Acceptance, ...] = ()
 
     @property
     def pmids(self) -> frozenset[int]:
@@ -298,6 +303,7 @@ class _Loader:
             raise fail("line", "expected a positive line number")
         citation_text = text("citation")
         citation = parse_citation(citation_text) if citation_text else None
+        accepted = self._accept(index, raw.get("accept"))
         return Claim(
             index=index,
             pmid_raw=str(pmid_value),
@@ -314,7 +320,39 @@ class _Loader:
             doi=text("doi"),
             article_line=line,
             line=self.positions.claim_line(index),
+            accept=accepted,
         )
+
+    def _accept(self, index: int, raw: object) -> tuple[Acceptance, ...]:
+        """A claim's ``accept``: an array of tables (or one table) of code, reason, until."""
+        from .accept import AcceptanceError, parse_acceptance
+
+        if raw is None:
+            return ()
+        entries = [raw] if isinstance(raw, dict) else raw
+        where = f"claim[{index + 1}].accept"
+        line = self.positions.claim_key_line(index, "accept")
+        if not isinstance(entries, list):
+            raise self.fail(
+                'expected an array of tables such as [{code = "journal-mismatch", reason = '
+                f'"…"}}], got {type_name(raw)}',
+                where,
+                index,
+            )
+        found: list[Acceptance] = []
+        for n, entry in enumerate(entries, 1):
+            name = f"{where}[{n}]" if len(entries) > 1 else where
+            try:
+                acceptance = parse_acceptance(entry, scoped=False, path=self.path, line=line)
+            except AcceptanceError as exc:
+                key = f"{name}.{exc.key}" if exc.key else name
+                raise self.fail(exc.message, key, index, line=line) from None
+            if any(a.code is acceptance.code for a in found):
+                raise self.fail(
+                    f"{acceptance.code.slug} is accepted twice", f"{name}.code", index, line=line
+                )
+            found.append(acceptance)
+        return tuple(found)
 
 
 def load_claims(path: Path) -> ClaimsFile:

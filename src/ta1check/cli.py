@@ -23,6 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
+from .accept import parse_date, unused_config_acceptances, with_file_acceptances
 from .api import (
     Settings,
     build_index,
@@ -308,6 +309,7 @@ Exit codes:
 )
 @click.option("-q", "--quiet", is_flag=True, help="Only the summary line (table format).")
 @click.option("--no-color", is_flag=True, help="No colour (also when NO_COLOR is set).")
+@click.option("--today", "today_text", hidden=True, help="The day acceptances expire against.")
 @_network_options
 def check_command(
     claims: Sequence[str],
@@ -321,6 +323,7 @@ def check_command(
     show_spec: str,
     quiet: bool,
     no_color: bool,
+    today_text: str | None,
     **opts: Any,
 ) -> int:
     """Check CLAIMS files (globs allowed; default ./claims.toml) against PubMed."""
@@ -328,7 +331,8 @@ def check_command(
         occurrences = _legacy_occurrences(click.get_current_context(), formats, outputs)
         targets = [(t.format.value, t.path) for t in resolve(report_specs, occurrences)]
         show = parse_show(show_spec)
-    except (ReportSpecError, ShowError) as exc:
+        today = parse_date(today_text) if today_text else None
+    except (ReportSpecError, ShowError, ValueError) as exc:
         raise click.UsageError(str(exc)) from None
     if notices and (records or article or opts.get("offline")):
         raise click.UsageError(
@@ -344,10 +348,10 @@ def check_command(
         claims = ["claims.toml"]
     config = load_config(opts)
     settings = dataclasses.replace(
-        _settings(config, opts), records=tuple(records), records_complete=complete
+        _settings(config, opts), records=tuple(records), records_complete=complete, today=today
     )
     paths = expand_paths(claims)
-    files = [_with_config_severities(f, config) for f in load(paths)]
+    files = [_with_config(f, config) for f in load(paths)]
     # Everything that can be refused is refused before the first request: an unreadable
     # article, and an output that would overwrite an input or another output.
     article_doc = load_article(article) if article is not None else None
@@ -373,6 +377,9 @@ def check_command(
                 progress.stop()
         if article_doc is not None:
             run = check_with_article(run, article_doc)
+        if config.acceptances:
+            unused = unused_config_acceptances(config.acceptances, run.results, config.severities)
+            run = dataclasses.replace(run, config_findings=unused)
         for name, path in targets:
             stream: TextIO = sys.stdout if path is None else streams[path]
             reporter = get_reporter(name, color=color and path is None, quiet=quiet, show=show)
@@ -390,8 +397,11 @@ def _run_files(config: Config, settings: Settings) -> list[Input]:
     return files
 
 
-def _with_config_severities(claims_file: ClaimsFile, config: Config) -> ClaimsFile:
-    """The config file's severities, under the claims file's own ``[defaults]``."""
+def _with_config(claims_file: ClaimsFile, config: Config) -> ClaimsFile:
+    """The config file's severities, under the claims file's own ``[defaults]``, and its
+    acceptances that take the file in."""
+    if config.acceptances and config.file is not None:
+        claims_file = with_file_acceptances(claims_file, config.acceptances, config.file.parent)
     if not config.severities:
         return claims_file
     merged = {**config.severities, **claims_file.severities}

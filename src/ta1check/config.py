@@ -20,7 +20,7 @@ from typing import Any
 import tomli as tomllib  # compiled: faster than the standard library's copy
 
 from .claims import ClaimsError, suggest, type_name
-from .findings import Code, FailOn, Severity
+from .findings import Acceptance, Code, FailOn, Severity
 from .pubmed.cache import is_redis_url
 from .redaction import redact, safe_url
 from .tomlpos import positions
@@ -138,7 +138,7 @@ OPTIONS: tuple[Option, ...] = (
     ),
 )
 OPTION_BY_NAME = {o.name: o for o in OPTIONS}
-FILE_KEYS = (*OPTION_BY_NAME, "severity")
+FILE_KEYS = (*OPTION_BY_NAME, "severity", "accept")
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,8 @@ class Config:
     severity_source: str | None
     file: Path | None
     api_key_source: str | None
+    #: The ``[[accept]]`` entries of the config file (``accept.py``).
+    acceptances: tuple[Acceptance, ...] = ()
 
     def __getitem__(self, name: str) -> Any:
         return self.values[name].value
@@ -179,7 +181,70 @@ def find_config_file(start: Path) -> tuple[Path, str] | None:
     return None
 
 
-def _read_file(path: Path, table: str) -> tuple[dict[str, Any], Callable[[str], int | None]]:
+_ARRAY_HEADER = re.compile(r"[ \t]*\[\[[ \t]*([A-Za-z0-9_.\"' -]+?)[ \t]*\]\][ \t]*(?:#.*)?$")
+
+
+def array_table_lines(text: str, name: str) -> list[int]:
+    """The line of each ``[[name]]`` header, in order (best effort: a header-like line inside
+    a multi-line string would count too)."""
+    wanted = name.replace(" ", "")
+    return [
+        number
+        for number, line in enumerate(text.splitlines(), 1)
+        if (m := _ARRAY_HEADER.match(line))
+        and m.group(1).replace(" ", "").replace('"', "").replace("'", "") == wanted
+    ]
+
+
+def _acceptances(
+    path: Path, table: str, raw: object, text: str, line: Callable[[str], int | None]
+) -> tuple[Acceptance, ...]:
+    """The config file's ``[[accept]]`` list (``[[tool.ta1check.accept]]`` in pyproject.toml).
+    Each entry names a code, a reason, an optional ``until`` date and which claims it is for:
+    ``pmid``, ``claim`` (an id) and/or ``file`` (a glob of claims files)."""
+    from .accept import AcceptanceError, parse_acceptance
+
+    entries = raw if isinstance(raw, list) else None
+    if entries is None:
+        raise ClaimsError(
+            path,
+            line("accept"),
+            "accept",
+            "expected [[accept]] tables, each with code, reason and pmid, claim or file, got "
+            + type_name(raw),
+        )
+    headers = array_table_lines(text, f"{table}.accept" if table else "accept")
+    found: list[Acceptance] = []
+    for n, entry in enumerate(entries):
+        at = headers[n] if len(headers) == len(entries) else line("accept")
+        key = f"accept[{n + 1}]"
+        try:
+            found.append(parse_acceptance(entry, scoped=True, path=path, line=at))
+        except AcceptanceError as exc:
+            where = at
+            if exc.key and at and len(headers) == len(entries):
+                where = _entry_key_line(text, at, exc.key)
+            raise ClaimsError(
+                path, where, f"{key}.{exc.key}" if exc.key else key, exc.message
+            ) from None
+    return tuple(found)
+
+
+def _entry_key_line(text: str, header: int, key: str) -> int:
+    """The line of ``key`` in the table whose header is at line ``header`` (the header's
+    line when the key is not on a line of its own before the next header)."""
+    lines = text.splitlines()
+    pattern = re.compile(rf"[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=")
+    for number in range(header + 1, len(lines) + 1):
+        line = lines[number - 1]
+        if line.lstrip().startswith("["):
+            break
+        if pattern.match(line):
+            return number
+    return header
+
+
+def _read_file(path: Path, table: str) -> tuple[dict[str, Any], Callable[[str], int | None], str]:
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
@@ -197,7 +262,7 @@ def _read_file(path: Path, table: str) -> tuple[dict[str, Any], Callable[[str], 
     def line(key: str) -> int | None:
         return where.key_line(table, key)
 
-    return section, line
+    return section, line, text
 
 
 def load_config(
@@ -214,9 +279,10 @@ def load_config(
     line: Callable[[str], int | None] = lambda key: None  # noqa: E731
     path: Path | None = None
     label = ""
+    acceptances: tuple[Acceptance, ...] = ()
     if found is not None:
         path, table = found
-        file_values, line = _read_file(path, table)
+        file_values, line, text = _read_file(path, table)
         label = f"{path.name}" + (f" [{table}]" if table else "")
         for key in file_values:
             if key in ("api-key", "api_key"):
@@ -225,6 +291,8 @@ def load_config(
                 )
             if key not in FILE_KEYS:
                 raise ClaimsError(path, line(key), key, f"unknown key{suggest(key, FILE_KEYS)}")
+        if "accept" in file_values:
+            acceptances = _acceptances(path, table, file_values["accept"], text, line)
 
     values: dict[str, Value] = {}
     for option in OPTIONS:
@@ -267,4 +335,5 @@ def load_config(
         severity_source=label if severities else None,
         file=path,
         api_key_source="$NCBI_API_KEY" if env.get("NCBI_API_KEY") else None,
+        acceptances=acceptances,
     )

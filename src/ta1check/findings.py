@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 
 
 class Severity(enum.IntEnum):
@@ -112,6 +114,13 @@ class Code(enum.Enum):
         Severity.WARNING,
         "Two claims state different metadata for the same PMID.",
     )
+    ACCEPTANCE_UNUSED = (
+        "acceptance-unused",
+        Severity.WARNING,
+        "An acceptance (a claim's accept, or an [[accept]] of the config file) matches no "
+        "finding of the claims it applies to. The finding it was written for is gone: remove "
+        "the acceptance.",
+    )
     UNVERIFIED = (
         "unverified",
         Severity.ERROR,
@@ -158,6 +167,24 @@ class ExitCode(enum.IntEnum):
 
 
 @dataclass(frozen=True)
+class Acceptance:
+    """A team's decision that a finding is fine: a claim's ``accept`` entry, or an
+    ``[[accept]]`` of the config file (scoped to a PMID, a claim id or claims files)."""
+
+    code: Code
+    reason: str
+    #: Last day the acceptance holds; after it the finding counts again.
+    until: date | None = None
+    #: Where it is written (for reports and ``acceptance-unused``).
+    path: Path | None = None
+    line: int | None = None
+    #: The config file's scope (all that are set must match); None in a claim's own list.
+    pmid: int | None = None
+    claim: str | None = None
+    file: str | None = None
+
+
+@dataclass(frozen=True)
 class Finding:
     """One thing wrong (or worth knowing) about a claim."""
 
@@ -167,6 +194,15 @@ class Finding:
     stated: str | None
     pubmed: str | None
     message: str
+    #: The acceptance that matched this finding, if any (``accept.py``).
+    acceptance: Acceptance | None = None
+    #: The acceptance had expired on the day of the run: the finding counts again.
+    acceptance_expired: bool = False
+
+    @property
+    def accepted(self) -> bool:
+        """Accepted, and so left out of statuses, summaries' worst and exit codes."""
+        return self.acceptance is not None and not self.acceptance_expired
 
 
 class FailOn(enum.Enum):

@@ -6,11 +6,13 @@ fetches the records and streams them through ``result_of``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from .accept import accept
 from .checks import apply_severities, check_claim, check_conflicts
 from .claims import Claim, ClaimsFile
 from .evidence import Passage
@@ -41,7 +43,7 @@ class Result:
     def status(self) -> Status:
         if any(f.code is Code.UNVERIFIED for f in self.findings):
             return Status.UNVERIFIED
-        worst = max((f.severity for f in self.findings), default=None)
+        worst = max((f.severity for f in self.findings if not f.accepted), default=None)
         if worst is Severity.ERROR:
             return Status.ERROR
         if worst is Severity.WARNING:
@@ -52,12 +54,14 @@ class Result:
 @dataclass(frozen=True)
 class Summary:
     """Counts of results by status, and of findings by code; and the worst severity of any
-    finding other than ``unverified`` (what ``--fail-on`` compares with)."""
+    finding other than ``unverified`` (what ``--fail-on`` compares with). Accepted findings
+    are counted apart (``accepted``, by code), never in ``by_code`` or ``worst``."""
 
     total: int
     by_status: Mapping[Status, int]
     by_code: Mapping[str, int] = field(default_factory=dict)
     worst: Severity | None = None
+    accepted: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, results: Iterable[Result]) -> Summary:
@@ -75,24 +79,33 @@ class Tally:
         self.by_status = dict.fromkeys(Status, 0)
         self.by_code: dict[str, int] = {}
         self.worst: Severity | None = None
+        self.accepted: dict[str, int] = {}
 
     def add(self, result: Result) -> None:
         self.total += 1
         self.by_status[result.status] += 1
         for f in result.findings:
+            if f.accepted:
+                self.accepted[f.code.slug] = self.accepted.get(f.code.slug, 0) + 1
+                continue
             self.by_code[f.code.slug] = self.by_code.get(f.code.slug, 0) + 1
             if f.code is not Code.UNVERIFIED and (self.worst is None or f.severity > self.worst):
                 self.worst = f.severity
 
     def summary(self) -> Summary:
         return Summary(
-            self.total, dict(self.by_status), dict(sorted(self.by_code.items())), self.worst
+            self.total,
+            dict(self.by_status),
+            dict(sorted(self.by_code.items())),
+            self.worst,
+            dict(sorted(self.accepted.items())),
         )
 
 
 @dataclass(frozen=True)
 class ArticleFinding:
-    """A finding about the article itself (``--article``), at one of its lines."""
+    """A finding about the article itself (``--article``), at one of its lines; also one
+    about the config file (an unused ``[[accept]]``, in ``CheckRun.config_findings``)."""
 
     path: Path
     line: int
@@ -112,19 +125,28 @@ class CheckRun:
     #: The article checked beside the claims (``--article``), and what was found in it.
     article: Path | None = None
     article_findings: tuple[ArticleFinding, ...] = ()
+    #: Findings at lines of the config file: its ``[[accept]]`` entries that matched nothing.
+    config_findings: tuple[ArticleFinding, ...] = ()
 
     @cached_property
     def summary(self) -> Summary:
         tallied = getattr(self.results, "summary", None)
         summary = tallied if isinstance(tallied, Summary) else Summary.of(self.results)
-        if not self.article_findings:
+        located = self.article_findings + self.config_findings
+        if not located:
             return summary
         by_code = dict(summary.by_code)
         worst = summary.worst
-        for a in self.article_findings:
+        for a in located:
             by_code[a.finding.code.slug] = by_code.get(a.finding.code.slug, 0) + 1
             worst = a.finding.severity if worst is None else max(worst, a.finding.severity)
-        return Summary(summary.total, summary.by_status, dict(sorted(by_code.items())), worst)
+        return Summary(
+            summary.total,
+            summary.by_status,
+            dict(sorted(by_code.items())),
+            worst,
+            summary.accepted,
+        )
 
     def exit_code(self, fail_on: FailOn) -> ExitCode:
         return exit_code_for(self.summary, fail_on)
@@ -150,12 +172,18 @@ def result_of(
     outcome: Outcome | None,
     fulltexts: Mapping[str, FullText | Unverified],
     conflicts: Mapping[int, tuple[Finding, ...]],
+    today: dt.date | None = None,
 ) -> Result:
+    """The result of one claim; its acceptances expire against ``today`` (default: the
+    day it is checked)."""
     record = outcome if isinstance(outcome, Record) else None
     fulltext = fulltexts.get(record.pmcid) if record and record.pmcid else None
     checked = check_claim(claim, outcome, fulltext)
     conflicting = _deviating(conflicts.get(claim.index, ()), checked.findings, record)
     findings = apply_severities(checked.findings + conflicting, claims_file.severities)
+    if claim.accept or claims_file.acceptances:
+        marked = accept(findings, claim, claims_file.acceptances, today or dt.date.today())
+        findings = apply_severities(marked, claims_file.severities)
     summary = record.summary() if record is not None else None
     return Result(claim, claims_file, findings, summary, checked.figures)
 
@@ -191,13 +219,16 @@ def evaluate(
     files: Sequence[ClaimsFile],
     outcomes: Mapping[int, Outcome],
     fulltexts: Mapping[str, FullText | Unverified] | None = None,
+    today: dt.date | None = None,
 ) -> CheckRun:
     """Pure: the results of every claim of ``files`` given the fetched ``outcomes`` (and PMC
-    full texts, by PMC id)."""
+    full texts, by PMC id); acceptances expire against ``today`` (default: today)."""
     results: list[Result] = []
     for claims_file in files:
         conflicts = check_conflicts(claims_file.claims)
         for claim in claims_file.claims:
             outcome = outcomes.get(claim.pmid) if claim.pmid is not None else None
-            results.append(result_of(claims_file, claim, outcome, fulltexts or {}, conflicts))
+            results.append(
+                result_of(claims_file, claim, outcome, fulltexts or {}, conflicts, today)
+            )
     return CheckRun(tuple(files), tuple(results))

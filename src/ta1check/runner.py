@@ -7,6 +7,7 @@ for their PMC full text (at most ``FULLTEXT_FLUSH`` of them), whatever the numbe
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from .checks import check_conflicts, needs_fulltext
@@ -29,24 +30,27 @@ def run_checks(
     progress: Progress | None = None,
     *,
     fulltext: bool = True,
+    today: dt.date | None = None,
 ) -> CheckRun:
     """Fetch every PMID the files cite (each once, across files), the PMC full text of records
     whose abstract lacks a stated figure (unless ``fulltext`` is off), and check every claim.
-    A PMID the source never answered for is unverified, never passed."""
+    A PMID the source never answered for is unverified, never passed. Acceptances expire
+    against ``today`` (default: the day the run starts)."""
+    today = today or dt.date.today()
     log = ResultLog(files)
     conflicts = [check_conflicts(f.claims) for f in files]
     citing: dict[int, list[tuple[int, Claim]]] = {}
     for fi, claims_file in enumerate(files):
         for claim in claims_file.claims:
             if claim.pmid is None:
-                result = result_of(claims_file, claim, None, {}, conflicts[fi])
+                result = result_of(claims_file, claim, None, {}, conflicts[fi], today)
                 log.put(log.position(fi, claim), result)
             else:
                 citing.setdefault(claim.pmid, []).append((fi, claim))
 
     def settle(pmid: int, outcome: Outcome, texts: Mapping[str, FullText | Unverified]) -> None:
         for fi, claim in citing.pop(pmid):
-            result = result_of(files[fi], claim, outcome, texts, conflicts[fi])
+            result = result_of(files[fi], claim, outcome, texts, conflicts[fi], today)
             log.put(log.position(fi, claim), result)
 
     waiting: dict[int, Record] = {}

@@ -1,5 +1,8 @@
 """``--format github``: GitHub Actions workflow commands, one annotation per finding on the
 line of its claim, and a Markdown summary appended to ``$GITHUB_STEP_SUMMARY`` when set.
+An accepted finding gets no annotation (GitHub shows only the first few of each level per
+step, and a decision already taken should not crowd out what needs one); the step summary
+lists it with its reason.
 
 Escaping follows the runner's rules: ``%``, CR and LF in the message; also ``:`` and ``,``
 in properties.
@@ -10,6 +13,7 @@ from __future__ import annotations
 import os
 from typing import TextIO
 
+from ..accept import note
 from ..findings import Severity, Status
 from ..results import CheckRun
 from .common import display_path, location
@@ -36,13 +40,17 @@ class GithubReporter:
         for r in run.results:
             path, line = location(r)
             for f in r.findings:
+                if f.accepted:
+                    continue
                 props = ",".join(
                     f"{k}={escape_property(v)}"
                     for k, v in (("file", path), ("line", str(line)), ("title", f.code.slug))
                 )
                 message = f"{r.claim.label} (PMID {r.claim.pmid_raw}): {f.message}"
+                if f.acceptance_expired:
+                    message += f" ({note(f)})"
                 out.write(f"::{_COMMAND[f.severity]} {props}::{escape_data(message)}\n")
-        for a in run.article_findings:
+        for a in (*run.article_findings, *run.config_findings):
             props = ",".join(
                 f"{k}={escape_property(v)}"
                 for k, v in (

@@ -17,7 +17,9 @@ SCHEMA_VERSION = 1
 
 
 def finding_json(f: Finding) -> dict[str, Any]:
-    return {
+    """A finding; one accepted gets ``accepted`` (it does not count), one whose acceptance
+    expired gets ``acceptance_expired`` (it counts again): each with reason, until, where."""
+    found: dict[str, Any] = {
         "code": f.code.slug,
         "severity": str(f.severity),
         "field": f.field,
@@ -25,6 +27,15 @@ def finding_json(f: Finding) -> dict[str, Any]:
         "pubmed": f.pubmed,
         "message": f.message,
     }
+    if f.acceptance is not None:
+        a = f.acceptance
+        found["acceptance_expired" if f.acceptance_expired else "accepted"] = {
+            "reason": a.reason,
+            "until": a.until.isoformat() if a.until else None,
+            "file": str(a.path) if a.path else None,
+            "line": a.line,
+        }
+    return found
 
 
 def figure_json(v: FigureVerdict) -> dict[str, Any]:
@@ -77,6 +88,7 @@ def run_json(run: CheckRun) -> dict[str, Any]:
             "claims": summary.total,
             **{s.value: summary.by_status[s] for s in Status},
             "findings": dict(summary.by_code),
+            "accepted": dict(summary.accepted),
         },
         "results": Streamed(result_json(r) for r in run.results),
         **(
@@ -89,6 +101,18 @@ def run_json(run: CheckRun) -> dict[str, Any]:
                 }
             }
             if run.article is not None
+            else {}
+        ),
+        **(
+            {
+                "config": {
+                    "findings": [
+                        {**finding_json(a.finding), "file": str(a.path), "line": a.line}
+                        for a in run.config_findings
+                    ],
+                }
+            }
+            if run.config_findings
             else {}
         ),
     }

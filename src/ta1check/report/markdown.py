@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from typing import TextIO
 
+from ..accept import note
 from ..findings import Finding, Status
 from ..results import CheckRun, Result
 from .common import display_path, location, pmid_text
@@ -80,11 +81,20 @@ def markdown_lines(run: CheckRun, show: frozenset[Status] = frozenset(Status)) -
                 f"- {code(f'{display_path(a.path)}:{a.line}')} **{a.finding.code.slug}** "
                 f"({a.finding.severity}): {_cell(a.finding.message)}\n"
             )
+    if run.config_findings:
+        yield from ("\n", "### The config file\n", "\n")
+        for a in run.config_findings:
+            yield (
+                f"- {code(f'{display_path(a.path)}:{a.line}')} **{a.finding.code.slug}** "
+                f"({a.finding.severity}): {_cell(a.finding.message)}\n"
+            )
 
 
 def _finding(result: Result, finding: Finding, said: SaidOnce) -> str:
     earlier = said.earlier(result, finding)
     said_as = _cell(finding.message) if earlier is None else f"as for {_cell(earlier)} above"
+    accepted = note(finding)
+    said_as += f" — {_cell(accepted)}" if accepted else ""
     return f"**{finding.code.slug}** ({finding.severity}): {said_as}"
 
 

@@ -2,7 +2,9 @@
 
 One rule per finding code (its help is the README's text for the code, its ``helpUri`` the
 README's table of findings), one result per finding, located at the line of its claim in the
-claims file (a percent-encoded URI relative to ``%SRCROOT%``).
+claims file (a percent-encoded URI relative to ``%SRCROOT%``). An accepted finding carries an
+external ``suppression`` (status ``accepted``, the reason as its justification), so viewers
+list it as suppressed rather than open.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from .. import __version__
-from ..findings import Code, Severity
+from ..accept import note
+from ..findings import Code, Finding, Severity
 from ..results import CheckRun
 from .common import display_path, location
 from .jsonstream import Streamed, write_json
@@ -85,11 +88,14 @@ def sarif_results(run: CheckRun) -> Iterator[dict[str, Any]]:
         where = artifact_location(r.source.path)
         line = location(r)[1]
         for f in r.findings:
+            expired = f" ({note(f)})" if f.acceptance_expired else ""
             yield {
                 "ruleId": f.code.slug,
                 "ruleIndex": index[f.code],
                 "level": _LEVEL[f.severity],
-                "message": {"text": f"{r.claim.label} (PMID {r.claim.pmid_raw}): {f.message}"},
+                "message": {
+                    "text": f"{r.claim.label} (PMID {r.claim.pmid_raw}): {f.message}{expired}"
+                },
                 "locations": [
                     {
                         "physicalLocation": {
@@ -105,8 +111,9 @@ def sarif_results(run: CheckRun) -> Iterator[dict[str, Any]]:
                     "stated": f.stated,
                     "pubmed": f.pubmed,
                 },
+                **_suppressions(f),
             }
-    for a in run.article_findings:
+    for a in (*run.article_findings, *run.config_findings):
         yield {
             "ruleId": a.finding.code.slug,
             "ruleIndex": index[a.finding.code],
@@ -121,6 +128,16 @@ def sarif_results(run: CheckRun) -> Iterator[dict[str, Any]]:
                 }
             ],
         }
+
+
+def _suppressions(f: Finding) -> dict[str, Any]:
+    if not f.accepted or f.acceptance is None:
+        return {}
+    return {
+        "suppressions": [
+            {"kind": "external", "status": "accepted", "justification": f.acceptance.reason}
+        ]
+    }
 
 
 class SarifReporter:

@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from ..accept import note
 from ..figures import FigureStatus, FigureVerdict
 from ..findings import Severity, Status
 from ..results import CheckRun, Summary
@@ -34,7 +35,11 @@ def _verdict(v: FigureVerdict) -> str:
 def summary_line(summary: Summary) -> str:
     parts = [f"{summary.by_status[s]} {s.value}" for s in Status if summary.by_status[s]]
     noun = "claim" if summary.total == 1 else "claims"
-    return f"{summary.total} {noun}: " + (", ".join(parts) if parts else "nothing checked")
+    line = f"{summary.total} {noun}: " + (", ".join(parts) if parts else "nothing checked")
+    accepted = sum(summary.accepted.values())
+    if accepted:
+        line += f"; {accepted} {'finding' if accepted == 1 else 'findings'} accepted"
+    return line
 
 
 class TableReporter:
@@ -64,7 +69,7 @@ class TableReporter:
             table = self._table(run)
             if table.row_count:
                 console.print(table)
-            for a in run.article_findings:
+            for a in (*run.article_findings, *run.config_findings):
                 line = Text(f"{display_path(a.path)}:{a.line}: ")
                 line.append(a.finding.code.slug, style=_SEVERITY_STYLE[a.finding.severity])
                 line.append(f" ({a.finding.severity}): {a.finding.message}")
@@ -91,12 +96,16 @@ class TableReporter:
             for i, f in enumerate(result.findings):
                 if i:
                     findings.append("\n")
-                findings.append(f"{f.code.slug}", style=_SEVERITY_STYLE[f.severity])
+                style = "dim" if f.accepted else _SEVERITY_STYLE[f.severity]
+                findings.append(f"{f.code.slug}", style=style)
                 earlier = said.earlier(result, f)
                 if earlier is None:
                     findings.append(f" ({f.severity}): {f.message}")
                 else:
                     findings.append(f" ({f.severity}): as for {earlier} above", style="dim")
+                accepted = note(f)
+                if accepted:
+                    findings.append(f" [{accepted}]", style="dim" if f.accepted else "yellow")
             if not result.findings:
                 findings.append("matches PubMed", style="dim")
             if result.figures:
