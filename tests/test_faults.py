@@ -395,7 +395,7 @@ def test_an_api_key_quoted_back_by_the_server_is_in_no_report(emulator, tmp_path
     emulator.always = "custom"
     emulator.retry_after = "0"
     claims = write(tmp_path / "claims.toml", CLAIMS)
-    formats = ["json", "junit", "sarif", "github", "markdown"]
+    formats = ["json", "junit", "sarif", "github", "markdown", "html"]
     args = ["check", str(claims), "-vv", "--timeout", "4", "--report", "table"]
     for name in formats:
         args += ["--report", f"{name}={tmp_path / f'r.{name}'}"]

@@ -48,7 +48,13 @@ def test_golden_mixed_outcomes(run, emulator, workdir, fmt) -> None:
     out = run("check", "mixed.toml", "--format", fmt, "--no-color")
     assert out.code == 1
     assert out.stderr == ""
-    suffix = {"json": "json", "sarif": "sarif", "junit": "xml", "markdown": "md"}.get(fmt, "txt")
+    suffix = {
+        "json": "json",
+        "sarif": "sarif",
+        "junit": "xml",
+        "markdown": "md",
+        "html": "html",
+    }.get(fmt, "txt")
     golden(f"mixed.{fmt}.{suffix}", out.stdout)
 
 
@@ -56,7 +62,13 @@ def test_golden_mixed_outcomes(run, emulator, workdir, fmt) -> None:
 def test_golden_the_articles_claims_with_ncbi_unreachable(run, workdir, fmt) -> None:
     out = run("check", "claims.toml", "--format", fmt, "--no-color", "--timeout", "1")
     assert out.code == 3
-    suffix = {"json": "json", "sarif": "sarif", "junit": "xml", "markdown": "md"}.get(fmt, "txt")
+    suffix = {
+        "json": "json",
+        "sarif": "sarif",
+        "junit": "xml",
+        "markdown": "md",
+        "html": "html",
+    }.get(fmt, "txt")
     golden(f"article-unreachable.{fmt}.{suffix}", out.stdout)
 
 

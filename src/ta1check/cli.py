@@ -222,7 +222,7 @@ def _legacy_occurrences(
 
 _EXIT_CODES = """\b
 Reports: --report FORMAT=FILE for a file, --report FORMAT for stdout (at most one); repeat
-for several. Formats: table (default), json, junit, github, sarif, markdown.
+for several. Formats: table (default), json, junit, github, sarif, markdown, html.
 
 \b
 Exit codes:
@@ -303,7 +303,7 @@ Exit codes:
     "show_spec",
     metavar="LIST",
     default="all",
-    help="Rows shown in the table and Markdown reports: a comma-separated list of errors, "
+    help="Rows shown in the table, Markdown and HTML reports: a comma-separated list of errors, "
     "warnings, unverified, ok, problems (the first three) or all (default). Problems always "
     "come first; the other reports keep every result.",
 )

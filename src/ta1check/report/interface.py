@@ -18,6 +18,7 @@ class OutputFormat(enum.Enum):
     GITHUB = "github"
     SARIF = "sarif"
     MARKDOWN = "markdown"
+    HTML = "html"
 
 
 class Reporter(Protocol):
@@ -61,6 +62,10 @@ def _build(fmt: OutputFormat, options: ReportOptions) -> Reporter:
         from .markdown import MarkdownReporter
 
         return MarkdownReporter(show=options.show)
+    if fmt is OutputFormat.HTML:
+        from .html import HtmlReporter
+
+        return HtmlReporter(show=options.show)
     raise AssertionError(fmt)  # pragma: no cover - assert_never on 3.10
 
 

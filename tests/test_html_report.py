@@ -1,0 +1,180 @@
+"""The HTML review report without a browser: the options that write it, and that every value
+from a claims file, a record or an evidence passage reaches the page as text, never markup.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from conftest import write
+from ta1check.claims import loads_claims
+from ta1check.evidence import Passage, PassageKind
+from ta1check.pubmed.record import RecordSummary
+from ta1check.report import get_reporter
+from ta1check.results import CheckRun, evaluate
+
+GOOD = """
+[[claim]]
+id = "obyrne"
+pmid = 29768149
+citation = "O'Byrne et al., N. Engl. J. Med. 2018"
+"""
+WRONG_YEAR = """
+[[claim]]
+id = "reuler"
+pmid = 2930949
+citation = "Reuler, West J Med (1989)"
+"""
+#: Every tag and attribute the template writes; anything else would be injected markup.
+TAGS = {
+    "html", "head", "meta", "title", "link", "style", "body", "header", "h1", "h2", "h3", "p",
+    "span", "ul", "ol", "li", "form", "fieldset", "legend", "label", "input", "select",
+    "option", "output", "main", "section", "article", "blockquote", "dl", "dt", "dd", "cite",
+    "table", "tr", "th", "td", "mark", "a", "footer", "script",
+}  # fmt: skip
+
+
+class Page(HTMLParser):
+    """The page as a browser's parser sees it: tags, attributes, and the text of passages."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.passages: list[str] = []
+        self.marks: list[str] = []
+        self.text: list[str] = []
+        self._in_passage = 0
+        self._in_mark = False
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+        if tag == "p" and dict(attrs).get("class") == "ptext":
+            self._in_passage = 1
+            self.passages.append("")
+        elif tag == "mark":
+            self._in_mark = True
+            self.marks.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p":
+            self._in_passage = 0
+        elif tag == "mark":
+            self._in_mark = False
+
+    def handle_data(self, data: str) -> None:
+        self.text.append(data)
+        if self._in_passage:
+            self.passages[-1] += data
+        if self._in_mark:
+            self.marks[-1] += data
+
+
+def render(run: CheckRun) -> str:
+    out = io.StringIO()
+    get_reporter("html").render(run, out)
+    return out.getvalue()
+
+
+def unverified_run(**evidence: tuple[Passage, ...]) -> CheckRun:
+    """A run of one claim, with ``evidence`` attached by claim id (no record: unverified)."""
+    text = "".join(f'[[claim]]\nid = "{cid}"\npmid = 1\n' for cid in evidence or {"one": ()})
+    run = evaluate([loads_claims(text, Path("c.toml"))], {})
+    results = tuple(
+        dataclasses.replace(r, evidence=evidence.get(r.claim.label, ())) for r in run.results
+    )
+    return dataclasses.replace(run, results=results)
+
+
+def test_report_option_writes_the_page_and_format_writes_it_to_stdout(run, emulator, tmp_path):
+    claims = write(tmp_path / "c.toml", GOOD + WRONG_YEAR)
+    page = tmp_path / "review.html"
+    out = run("check", str(claims), "--report", f"html={page}", "--report", "table")
+    assert out.code == 1, out.stderr
+    html = page.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>")
+    text = " ".join(Page(html).text)
+    assert "PubMed says 1985 (1985 Aug), the article says 1989" in text
+    assert html.index('id="claim-1"') < html.index("reuler") < html.index("obyrne")
+    assert 'href="https://pubmed.ncbi.nlm.nih.gov/29768149/"' in html
+
+    out = run("check", str(claims), "--format", "html")
+    assert out.code == 1 and out.stdout.startswith("<!DOCTYPE html>")
+    out = run("check", str(claims), "--format", "html", "--output", str(page), "--show", "errors")
+    assert out.code == 1 and out.stdout == ""
+    shown = page.read_text(encoding="utf-8")
+    assert "reuler" in shown and "obyrne" not in shown
+    assert "1 ok claim not shown (--show)" in shown
+
+
+def test_hostile_values_are_text_never_markup(run, emulator, tmp_path):
+    hostile = '"><script>alert(1)</script><img src=x onerror=alert(2)>&amp; </article>'
+    claims = write(
+        tmp_path / "c.toml",
+        f"""
+[article]
+title = '{hostile}'
+[[claim]]
+id = "x"
+pmid = 29768149
+citation = '{hostile} et al., N Engl J Med 2018'
+text = '{hostile}'
+figure = "43%"
+""",
+    )
+    page = tmp_path / "review.html"
+    run("check", str(claims), "--report", f"html={page}")
+    parsed = Page(page.read_text(encoding="utf-8"))
+    assert {tag for tag, _ in parsed.tags} <= TAGS
+    assert [tag for tag, _ in parsed.tags].count("script") == 1
+    assert not [a for _, attrs in parsed.tags for a in attrs if a.startswith("on")]
+    assert sum(hostile in t for t in parsed.text) >= 3  # title, sentence, citation as text
+
+
+def test_record_links_are_percent_encoded_and_a_bad_pmcid_gets_no_link():
+    run = unverified_run()
+    doi = '10.1000/a b#c?d<e>"f%25'
+    record = RecordSummary(
+        1, "T", ("A B",), "J", "J", 2000, doi, True, 'PMC1" onclick="x', ("Journal Article",), ()
+    )
+    run = dataclasses.replace(
+        run, results=tuple(dataclasses.replace(r, record=record) for r in run.results)
+    )
+    links = [a["href"] for tag, a in Page(render(run)).tags if tag == "a"]
+    (doi_link,) = [h for h in links if h and h.startswith("https://doi.org/")]
+    assert unquote(urlsplit(doi_link).path[1:]) == doi
+    assert not set(doi_link) & set(' #?<>"')
+    assert not [h for h in links if h and "pmc" in h]
+
+
+#: Text with the characters that make markup, among any others.
+markupish = st.text(st.sampled_from("<>&\"';#/ab1") | st.characters(), min_size=1, max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=markupish, data=st.data())
+def test_a_passage_shows_exactly_its_text_with_exactly_its_spans_marked(text, data):
+    """Whatever the text (markup, entities, quotes) and whatever the spans (overlapping,
+    reversed, out of range), the page's passage reads as the text, and the marked parts are
+    the characters the spans cover, merged where they touch."""
+    bound = st.integers(-2, len(text) + 2)
+    spans = data.draw(st.lists(st.tuples(bound, bound), max_size=5))
+    passage = Passage(text, "abstract", PassageKind.FOUND, spans=tuple(spans), figure="1")
+    parsed = Page(render(unverified_run(one=(passage,))))
+    assert parsed.passages == [text]
+    covered = sorted({i for a, b in spans for i in range(max(a, 0), min(b, len(text)))})
+    runs: list[str] = []
+    for i in covered:
+        if runs and i - 1 in covered:
+            runs[-1] += text[i]
+        else:
+            runs.append(text[i])
+    assert parsed.marks == runs
