@@ -93,6 +93,7 @@ def open_page(browser: Any) -> Iterator[Any]:
         )
         contexts.append(context)
         page = context.new_page()
+        page.set_default_timeout(10_000)
         opened = Page(page)
         own = path.resolve().as_uri()
 
