@@ -440,3 +440,53 @@ def _toml(value: object) -> str:
         return "[" + ", ".join(_toml(v) for v in value) + "]"
     assert isinstance(value, dict)
     return "{" + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + "}"
+
+
+# --- narrowing to one stated value; the config command -----------------------------------------
+
+FIGURES = """\
+[[claim]]
+id = "obyrne-figures"
+pmid = 29768149
+citation = "O'Byrne et al., N Engl J Med (2018)"
+figure = "79% adherence; 64% of patients"
+{accept}
+"""
+
+
+def test_stated_narrows_an_acceptance_to_one_figure(run, emulator, workdir) -> None:
+    """Accepting figure-not-found for 64% does not accept the next figure that goes missing."""
+    one = 'accept = [{code = "figure-not-found", stated = " 64 % ", reason = "in table 2"}]'
+    path = write(workdir / "claims.toml", FIGURES.format(accept=one.replace(" 64 % ", "64%")))
+    doc = json.loads(run("check", str(path), "--report", "json").stdout)
+    (result,) = doc["results"]
+    missing = [f for f in result["findings"] if f["code"] == "figure-not-found"]
+    assert [(f["stated"], "accepted" in f) for f in missing] == [("64%", True)]
+    rounded = next(f for f in result["findings"] if f["code"] == "figure-rounded")
+    assert "accepted" not in rounded  # another code: still a warning
+    assert result["status"] == "warning"
+    # a figure added later, also missing, is not covered
+    path.write_text(
+        FIGURES.format(accept=one.replace(" 64 % ", "64%")).replace(
+            "64% of patients", "64% of patients; 12.5% dropped out"
+        ),
+        encoding="utf-8",
+    )
+    doc = json.loads(run("check", str(path), "--report", "json").stdout)
+    missing = [f for f in doc["results"][0]["findings"] if f["code"] == "figure-not-found"]
+    assert [(f["stated"], "accepted" in f) for f in missing] == [("64%", True), ("12.5%", False)]
+    # naming a figure the claim does not miss is unused
+    path.write_text(FIGURES.format(accept=one.replace(" 64 % ", "79%")), encoding="utf-8")
+    doc = json.loads(run("check", str(path), "--report", "json").stdout)
+    unused = [f for f in doc["results"][0]["findings"] if f["code"] == "acceptance-unused"]
+    assert len(unused) == 1 and "figure-not-found of '79%'" in unused[0]["message"]
+
+
+def test_config_lists_the_acceptances_and_their_lines(run, workdir) -> None:
+    write(workdir / "ta1check.toml", CONFIG)
+    outcome = run("config")
+    assert outcome.code == 0
+    assert (
+        "accept author-mismatch for claim smith-lancet until 2027-06-30: first author of "
+        "the erratum (ta1check.toml:6)"
+    ) in " ".join(outcome.stdout.split())

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from .results import ArticleFinding, Result
 
 #: The keys of an entry in a claim's ``accept`` list, and of the config file's ``[[accept]]``.
-CLAIM_ACCEPT_KEYS = ("code", "reason", "until")
-CONFIG_ACCEPT_KEYS = ("code", "reason", "until", "pmid", "claim", "file")
+CLAIM_ACCEPT_KEYS = ("code", "reason", "until", "stated")
+CONFIG_ACCEPT_KEYS = ("code", "reason", "until", "stated", "pmid", "claim", "file")
 
 #: Codes no acceptance may name, and why.
 NOT_ACCEPTABLE: Mapping[Code, str] = {
@@ -96,6 +96,7 @@ def parse_acceptance(
             until = parse_date(raw["until"])
         except ValueError as exc:
             raise AcceptanceError("until", str(exc)) from None
+    stated = _text(raw, "stated")
     pmid = claim = file = None
     if scoped:
         if "pmid" in raw:
@@ -115,7 +116,7 @@ def parse_acceptance(
                 "say which claims it is for: pmid, claim (a claim's id) and/or file (a glob "
                 "of claims files); an acceptance for every claim would be a severity change",
             )
-    return Acceptance(code, " ".join(reason.split()), until, path, line, pmid, claim, file)
+    return Acceptance(code, " ".join(reason.split()), until, path, line, pmid, claim, file, stated)
 
 
 def _code(raw: Mapping[str, Any]) -> Code:
@@ -159,6 +160,20 @@ def expired(acceptance: Acceptance, today: dt.date) -> bool:
     return acceptance.until is not None and acceptance.until < today
 
 
+def matches(acceptance: Acceptance, finding: Finding) -> bool:
+    """Same code, and the same stated value when the acceptance names one (``stated =
+    "64%"`` accepts that missing figure, not the next one added to the claim)."""
+    if acceptance.code is not finding.code:
+        return False
+    if acceptance.stated is None:
+        return True
+    return _words(acceptance.stated) == _words(finding.stated or "")
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def applies(acceptance: Acceptance, claim: Claim) -> bool:
     """Whether a config acceptance's ``pmid`` and ``claim`` scope takes in ``claim`` (its
     ``file`` scope is settled once per claims file, by ``for_file``)."""
@@ -195,6 +210,7 @@ def accept(
     """``findings`` of ``claim`` with each accepted one marked (its acceptance, and whether
     that had expired by ``today``), and an ``acceptance-unused`` finding for each of the
     claim's own acceptances that matched none. A live acceptance wins over an expired one.
+    One acceptance without ``stated`` accepts every finding of its code on the claim.
     Nothing is said unused for an unverified claim: its findings are not known."""
     candidates = (*claim.accept, *(a for a in file_acceptances if applies(a, claim)))
     if not candidates:
@@ -202,7 +218,7 @@ def accept(
     used: set[Acceptance] = set()
     marked: list[Finding] = []
     for f in findings:
-        matching = [a for a in candidates if a.code is f.code]
+        matching = [a for a in candidates if matches(a, f)]
         if not matching or f.code in NOT_ACCEPTABLE:
             marked.append(f)
             continue
@@ -220,15 +236,32 @@ def accept(
 
 def unused_finding(acceptance: Acceptance, why: str) -> Finding:
     until = f" (until {acceptance.until.isoformat()})" if acceptance.until else ""
+    of = f" of {acceptance.stated!r}" if acceptance.stated else ""
     return Finding(
         Code.ACCEPTANCE_UNUSED,
         Code.ACCEPTANCE_UNUSED.default,
         "accept",
         acceptance.code.slug,
         None,
-        f"{acceptance.code.slug} is accepted{until}, but {why}: remove the acceptance "
+        f"{acceptance.code.slug}{of} is accepted{until}, but {why}: remove the acceptance "
         f"(it said: {acceptance.reason})",
     )
+
+
+def describe(acceptance: Acceptance) -> str:
+    """One line for ``ta1check config``: what is accepted, for which claims, until when."""
+    scope = [
+        f"{name} {value}"
+        for name, value in (
+            ("pmid", acceptance.pmid),
+            ("claim", acceptance.claim),
+            ("file", acceptance.file),
+            ("stated", acceptance.stated),
+        )
+        if value is not None
+    ]
+    until = f" until {acceptance.until.isoformat()}" if acceptance.until else ""
+    return f"{acceptance.code.slug} for {', '.join(scope)}{until}: {acceptance.reason}"
 
 
 def unused_config_acceptances(

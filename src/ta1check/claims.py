@@ -347,7 +347,7 @@ class _Loader:
             except AcceptanceError as exc:
                 key = f"{name}.{exc.key}" if exc.key else name
                 raise self.fail(exc.message, key, index, line=line) from None
-            if any(a.code is acceptance.code for a in found):
+            if any((a.code, a.stated) == (acceptance.code, acceptance.stated) for a in found):
                 raise self.fail(
                     f"{acceptance.code.slug} is accepted twice", f"{name}.code", index, line=line
                 )

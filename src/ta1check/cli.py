@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .accept import parse_date, unused_config_acceptances, with_file_acceptances
+from .accept import describe, parse_date, unused_config_acceptances, with_file_acceptances
 from .api import (
     Settings,
     build_index,
@@ -532,6 +532,9 @@ def config_command() -> int:
     click.echo(f"{'api-key':<{width}}  {key}")
     for code, severity in config.severities.items():
         click.echo(f"{'severity':<{width}}  {code.slug} = {severity}  ({config.severity_source})")
+    for acceptance in config.acceptances:
+        where = f"{Path(acceptance.path or '').name}:{acceptance.line}"
+        click.echo(f"{'accept':<{width}}  {describe(acceptance)}  ({where})")
     return 0
 
 

@@ -182,6 +182,8 @@ class Acceptance:
     pmid: int | None = None
     claim: str | None = None
     file: str | None = None
+    #: Only the finding whose stated value this is (one figure of several, say).
+    stated: str | None = None
 
 
 @dataclass(frozen=True)
