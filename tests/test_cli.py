@@ -114,7 +114,7 @@ def test_internal_error_is_one_line_exit_4(run, emulator, tmp_path, monkeypatch)
     def boom(*args: object, **kwargs: object) -> None:
         raise ZeroDivisionError("simulated bug")
 
-    monkeypatch.setattr("ta1check.cli.check_files", boom)
+    monkeypatch.setattr("ta1check.api.check_files", boom)
     out = run("check", str(write(tmp_path / "c.toml", GOOD)))
     assert out.code == 4
     assert "Traceback" not in out.stderr

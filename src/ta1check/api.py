@@ -11,7 +11,7 @@ import dataclasses
 import logging
 import os
 import sqlite3
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,29 +19,23 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from platformdirs import user_cache_dir
-from redis.exceptions import RedisError
 
-from .article import Article, read_article
 from .claims import ClaimsFile, load_claims
-from .crosscheck import with_article
-from .draft import draft
 from .gctune import tuned_for_run
-from .pubmed.cache import RecordCache, is_redis_url
-from .pubmed.entrez import (
-    DEFAULT_BASE_URL,
-    EntrezClient,
-    EntrezConfig,
-    build_limiter,
-    build_session,
-)
-from .pubmed.files import FilesSource, RecordIndex
+from .pubmed import DEFAULT_BASE_URL
+from .pubmed.cache import RecordCache, is_redis_url, redis_errors
 from .pubmed.source import EntrezSource, Outcome, Progress, Unverified
 from .redaction import redact, safe_url
 from .results import CheckRun
 from .runner import run_checks
 
 if TYPE_CHECKING:
+    # NOTE: imported where they are used: `ta1check check` against a warm cache loads neither
+    # the HTTP stack (requests, urllib3, tenacity, the rate limiter) nor the article reader.
+    from .article import Article
     from .config import Config
+    from .pubmed.entrez import EntrezClient, EntrezConfig, RetryNotice
+
 
 DEFAULT_MAX_AGE = timedelta(days=7)
 log = logging.getLogger(__name__)
@@ -104,6 +98,8 @@ class Settings:
         return dataclasses.replace(settings, **rest)
 
     def entrez_config(self) -> EntrezConfig:
+        from .pubmed.entrez import EntrezConfig
+
         return EntrezConfig(
             base_url=self.eutils_url,
             email=self.email,
@@ -114,22 +110,32 @@ class Settings:
         )
 
 
+def _cache_errors() -> tuple[type[Exception], ...]:
+    """What opening the cache may raise (a Redis error only once redis has been imported)."""
+    return (OSError, sqlite3.Error, *redis_errors())
+
+
 @contextmanager
-def open_source(settings: Settings) -> Iterator[EntrezSource]:
-    """The cached, rate-limited E-utilities source for these settings, closed afterwards."""
+def open_source(
+    settings: Settings, on_retry: Callable[[RetryNotice], None] | None = None
+) -> Iterator[EntrezSource]:
+    """The cached, rate-limited E-utilities source for these settings, closed afterwards.
+    Its HTTP session is made at the first request: a run the cache answers makes none."""
     cache = None
     if settings.cache_dir is not None:
         try:
             cache = RecordCache.open(settings.cache_dir, max_age=settings.max_age)
-        except (OSError, sqlite3.Error, RedisError) as exc:
+        except _cache_errors() as exc:
             log.warning(
                 "cannot use the cache in %s (%s); going on without it",
                 safe_url(str(settings.cache_dir)),
                 redact(str(exc)),
             )
-    client = None
-    session = None
-    if not settings.offline:
+    sessions = []
+
+    def connect() -> EntrezClient:
+        from .pubmed.entrez import EntrezClient, build_limiter, build_session
+
         config = settings.entrez_config()
         shared = (
             settings.cache_dir
@@ -138,11 +144,19 @@ def open_source(settings: Settings) -> Iterator[EntrezSource]:
         )
         limiter = build_limiter(config.rate, str(shared), config.api_key) if shared else None
         session = build_session(config, limiter)
-        client = EntrezClient(session, config)
+        sessions.append(session)
+        return EntrezClient(session, config, on_retry=on_retry)
+
     try:
-        yield EntrezSource(client, cache, offline=settings.offline, refresh=settings.refresh)
+        yield EntrezSource(
+            None,
+            cache,
+            offline=settings.offline,
+            refresh=settings.refresh,
+            connect=None if settings.offline else connect,
+        )
     finally:
-        if session is not None:
+        for session in sessions:
             session.close()
         if cache is not None:
             cache.close()
@@ -159,20 +173,31 @@ def check(paths: Sequence[Path], settings: Settings, progress: Progress | None =
 
 
 def check_files(
-    files: Sequence[ClaimsFile], settings: Settings, progress: Progress | None = None
+    files: Sequence[ClaimsFile],
+    settings: Settings,
+    progress: Progress | None = None,
+    *,
+    on_retry: Callable[[RetryNotice], None] | None = None,
 ) -> CheckRun:
-    """Fetch the records of loaded claims files (each PMID once) and check every claim."""
+    """Fetch the records of loaded claims files (each PMID once) and check every claim.
+    ``progress`` hears how many PMIDs are done; ``on_retry``, of each request retried."""
     if settings.records:
+        from .pubmed.files import FilesSource
+
         local = FilesSource(settings.records, complete=settings.records_complete)
         # Local records have no PMC full texts: figures are looked for in the abstract only,
         # as with --no-fulltext, and a miss says the full text was not consulted.
         return run_checks(files, local, progress, fulltext=False, today=settings.today)
-    with open_source(settings) as source:
+    with open_source(settings, on_retry) as source:
         return run_checks(files, source, progress, fulltext=settings.fulltext, today=settings.today)
 
 
 def watch(
-    files: Sequence[ClaimsFile], settings: Settings, progress: Progress | None = None
+    files: Sequence[ClaimsFile],
+    settings: Settings,
+    progress: Progress | None = None,
+    *,
+    on_retry: Callable[[RetryNotice], None] | None = None,
 ) -> CheckRun:
     """Look again for integrity notices (retractions, expressions of concern, errata,
     updates) on every PMID the files cite: one search per 200 PMIDs, and only the records it
@@ -181,13 +206,15 @@ def watch(
 
     if settings.offline or settings.records:
         raise ValueError("a notice watch asks PubMed: it cannot run offline or on --records")
-    with open_source(settings) as source:
+    with open_source(settings, on_retry) as source:
         return run_watch(files, source, progress)
 
 
 def build_index(paths: Sequence[Path], index: Path) -> list[tuple[Path, int, int]]:
     """Build (or extend) the SQLite index of local PubMed files, in the order given:
     (file, records, deletions) for each."""
+    from .pubmed.files import RecordIndex
+
     built = []
     records = RecordIndex(index)
     try:
@@ -203,6 +230,9 @@ def build_index(paths: Sequence[Path], index: Path) -> list[tuple[Path, int, int
 def draft_claims(path: Path, settings: Settings) -> tuple[str, list[str]]:
     """The claims file drafted from the article at ``path``, and the DOIs that could not be
     looked up (their references are left as comments)."""
+    from .article import read_article
+    from .draft import draft
+
     article = read_article(path)
     dois = {r.doi for r in article.references if r.pmid is None and r.doi}
     resolved: dict[str, int | str] = {}
@@ -226,12 +256,16 @@ def draft_claims(path: Path, settings: Settings) -> tuple[str, list[str]]:
 def load_article(path: Path) -> Article:
     """Read and analyse an article (Markdown, HTML or text, in any encoding it declares or
     that can be detected); raises ``TextFileError`` for a file that is not readable text."""
+    from .article import read_article
+
     return read_article(path)
 
 
 def check_with_article(run: CheckRun, article: Path | Article) -> CheckRun:
     """``run`` with the article cross-checks (orphan citations, stale claims)."""
-    return with_article(run, article if isinstance(article, Article) else load_article(article))
+    from .crosscheck import with_article
+
+    return with_article(run, load_article(article) if isinstance(article, Path) else article)
 
 
 def lookup(pmids: Collection[int], settings: Settings) -> dict[int, Outcome]:

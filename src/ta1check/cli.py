@@ -2,6 +2,10 @@
 
 Every exit goes through ``main``: a broken citation is exit 1, bad input 2, could-not-verify
 3, a bug 4 (one line, never a traceback unless ``--traceback``), Ctrl-C 130.
+
+NOTE: this module imports only click and ta1check's own small modules; each command imports
+what it uses when it runs. ``--version`` and ``--help`` (a pre-commit hook pays for every
+start) load no HTTP stack, Redis, rich or Biopython; ``bench/startup.py`` measures it.
 """
 
 from __future__ import annotations
@@ -16,40 +20,23 @@ import traceback
 from collections.abc import Callable, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, TextIO, TypeVar
+from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from . import __version__
-from .accept import describe, parse_date, unused_config_acceptances, with_file_acceptances
-from .api import (
-    Settings,
-    build_index,
-    check_files,
-    check_with_article,
-    draft_claims,
-    load,
-    load_article,
-    lookup,
-    watch,
-)
-from .claims import ClaimsError, ClaimsFile, parse_pmid
-from .config import OPTIONS, Config, load_config, parse_duration, timeout_seconds
 from .findings import ExitCode, FailOn
-from .outputs import AtomicOutputs, Input, OutputError, atomic_text, refuse_collisions
-from .pubmed.cache import NotFound, is_redis_url
-from .pubmed.files import RecordsError
-from .pubmed.record import Record
-from .pubmed.source import Unverified
 from .redaction import redact, register, safe_url
-from .report import REPORTER_BY_NAME, get_reporter
-from .report.json import record_json
-from .report.targets import ReportSpecError, resolve
-from .report.view import ShowError, parse_show
-from .show import render_record, toml_snippet
-from .textfile import TextFileError
+from .report.interface import REPORTER_BY_NAME
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
+
+    from .api import Settings
+    from .claims import ClaimsFile
+    from .config import Config
+    from .outputs import Input
+    from .pubmed.entrez import RetryNotice
 
 log = logging.getLogger("ta1check")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -61,6 +48,8 @@ class _Duration(click.ParamType):  # type: ignore[type-arg]
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, timedelta):
             return value
+        from .config import parse_duration
+
         try:
             return parse_duration(str(value))
         except ValueError as exc:
@@ -73,6 +62,8 @@ class _Timeout(click.ParamType):  # type: ignore[type-arg]
     name = "seconds"
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        from .config import timeout_seconds
+
         try:
             return timeout_seconds(value)
         except ValueError as exc:
@@ -147,6 +138,8 @@ def _network_options(f: F) -> F:
 
 
 def _settings(config: Config, opts: dict[str, Any]) -> Settings:
+    from .api import Settings
+
     if opts["no_cache"] and opts["offline"]:
         raise click.UsageError("--offline needs the cache; drop --no-cache")
     settings = Settings.from_config(config, offline=opts["offline"], refresh=opts["refresh"])
@@ -156,20 +149,51 @@ def _settings(config: Config, opts: dict[str, Any]) -> Settings:
     return dataclasses.replace(settings, cache_dir=None) if opts["no_cache"] else settings
 
 
-def _progress(total: int) -> tuple[Progress | None, Callable[[int], None] | None]:
+@dataclasses.dataclass(frozen=True)
+class _Bar:
+    """The progress bar on a terminal: records done, and what a retry is waiting for."""
+
+    progress: Progress
+    advance: Callable[[int], None]
+    retrying: Callable[[RetryNotice], None]
+
+
+def _progress(total: int) -> _Bar | None:
+    """A progress bar on stderr, on a terminal only (a log or a pipe gets what -v logs)."""
+    if total == 0 or not sys.stderr.isatty():
+        return None
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
     console = Console(stderr=True)
-    if not console.is_terminal or total == 0:
-        return None, None
+    if not console.is_terminal:
+        return None
+    # While a request waits to be retried, the bar's label says why (it takes the label's
+    # place: on an 80-column terminal both would squeeze the bar out).
+    fetching = "fetching PubMed records"
     progress = Progress(
-        TextColumn("fetching PubMed records"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=console,
         transient=True,
     )
-    task = progress.add_task("fetch", total=total)
-    return progress, lambda n: progress.advance(task, n)
+    task = progress.add_task(fetching, total=total)
+
+    def advance(n: int) -> None:
+        progress.update(task, advance=n, description=fetching)
+
+    def retrying(notice: RetryNotice) -> None:
+        progress.update(task, description=str(notice))
+
+    return _Bar(progress, advance, retrying)
 
 
 def expand_paths(patterns: Sequence[str]) -> list[Path]:
@@ -327,6 +351,14 @@ def check_command(
     **opts: Any,
 ) -> int:
     """Check CLAIMS files (globs allowed; default ./claims.toml) against PubMed."""
+    from .accept import parse_date, unused_config_acceptances
+    from .api import check_files, check_with_article, load, load_article, watch
+    from .config import load_config
+    from .outputs import AtomicOutputs, Input, refuse_collisions
+    from .report.interface import get_reporter
+    from .report.targets import ReportSpecError, resolve
+    from .report.view import ShowError, parse_show
+
     try:
         occurrences = _legacy_occurrences(click.get_current_context(), formats, outputs)
         targets = [(t.format.value, t.path) for t in resolve(report_specs, occurrences)]
@@ -367,14 +399,19 @@ def check_command(
     color = not (no_color or os.environ.get("NO_COLOR"))
     with AtomicOutputs() as sink:
         streams = {path: sink.open(path) for path in reports}
-        progress, advance = _progress(total)
-        if progress is not None:
-            progress.start()
+        bar = _progress(total)
+        if bar is not None:
+            bar.progress.start()
         try:
-            run = (watch if notices else check_files)(files, settings, advance)
+            run = (watch if notices else check_files)(
+                files,
+                settings,
+                bar.advance if bar else None,
+                on_retry=bar.retrying if bar else None,
+            )
         finally:
-            if progress is not None:
-                progress.stop()
+            if bar is not None:
+                bar.progress.stop()
         if article_doc is not None:
             run = check_with_article(run, article_doc)
         if config.acceptances:
@@ -389,6 +426,9 @@ def check_command(
 
 def _run_files(config: Config, settings: Settings) -> list[Input]:
     """Files of the run's own that no report may overwrite: the config file and the cache."""
+    from .outputs import Input
+    from .pubmed.cache import is_redis_url
+
     files = [Input(config.file, "the config file")] if config.file else []
     cache = settings.cache_dir
     if cache is not None and not is_redis_url(cache):
@@ -400,6 +440,8 @@ def _run_files(config: Config, settings: Settings) -> list[Input]:
 def _with_config(claims_file: ClaimsFile, config: Config) -> ClaimsFile:
     """The config file's severities, under the claims file's own ``[defaults]``, and its
     acceptances that take the file in."""
+    from .accept import with_file_acceptances
+
     if config.acceptances and config.file is not None:
         claims_file = with_file_acceptances(claims_file, config.acceptances, config.file.parent)
     if not config.severities:
@@ -420,6 +462,17 @@ def _with_config(claims_file: ClaimsFile, config: Config) -> ClaimsFile:
 @_network_options
 def show_command(pmids: Sequence[str], output_format: str, **opts: Any) -> int:
     """Print PubMed's record for each PMID, with a [[claim]] to start from."""
+    from rich.console import Console
+
+    from .api import lookup
+    from .claims import parse_pmid
+    from .config import load_config
+    from .pubmed.cache import NotFound
+    from .pubmed.record import Record
+    from .pubmed.source import Unverified
+    from .report.json import record_json
+    from .show import render_record, toml_snippet
+
     numbers = []
     for raw in pmids:
         pmid = parse_pmid(raw)
@@ -476,6 +529,10 @@ def draft_command(article: Path, output: Path | None, **opts: Any) -> int:
     """Draft a claims file from an ARTICLE (Markdown, HTML or text): one claim per reference,
     one per sentence that states a figure and cites a reference. DOIs in the reference list
     are resolved to PMIDs through PubMed."""
+    from .api import draft_claims
+    from .config import load_config
+    from .outputs import Input, atomic_text, refuse_collisions
+
     config = load_config(opts)
     settings = _settings(config, opts)
     if output is not None:
@@ -506,6 +563,8 @@ def draft_command(article: Path, output: Path | None, **opts: Any) -> int:
 )
 def index_command(paths: Sequence[Path], index_path: Path) -> int:
     """Index local PubMed XML files (baseline and update files, in order) for --records."""
+    from .api import build_index
+
     for path, added, deleted in build_index(paths, index_path):
         click.echo(f"{path}: {added} records, {deleted} deletions", err=True)
     return int(ExitCode.OK)
@@ -514,6 +573,9 @@ def index_command(paths: Sequence[Path], index_path: Path) -> int:
 @cli.command("config")
 def config_command() -> int:
     """Print the effective configuration and where each value comes from."""
+    from .accept import describe
+    from .config import OPTIONS, load_config
+
     config = load_config({})
     where = str(config.file) if config.file else "none found (ta1check.toml or pyproject.toml)"
     click.echo(f"config file: {where}")
@@ -548,9 +610,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         result = cli.main(args=args, prog_name="ta1check", standalone_mode=False)
-    except (ClaimsError, RecordsError, OutputError, TextFileError) as exc:
-        _error(str(exc))
-        return int(ExitCode.USAGE)
     except click.exceptions.Exit as exc:
         return int(exc.exit_code)
     except click.ClickException as exc:
@@ -561,6 +620,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return int(ExitCode.OK)
+    except _input_errors() as exc:
+        _error(str(exc))
+        return int(ExitCode.USAGE)
     except OSError as exc:
         _error(f"{exc.strerror or exc}: {exc.filename}" if exc.filename else str(exc))
         return int(ExitCode.USAGE)
@@ -573,6 +635,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return int(ExitCode.INTERNAL)
     return int(result) if isinstance(result, int) else int(ExitCode.OK)
+
+
+def _input_errors() -> tuple[type[Exception], ...]:
+    """Bad input, said in one line (exit 2): imported only when an exception reaches ``main``."""
+    from .claims import ClaimsError
+    from .outputs import OutputError
+    from .pubmed.files import RecordsError
+    from .textfile import TextFileError
+
+    return (ClaimsError, RecordsError, OutputError, TextFileError)
 
 
 def _one_line(exc: BaseException) -> str:

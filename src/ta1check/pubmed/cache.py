@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import sqlite3
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -21,17 +22,18 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import quote
 
 import orjson
-from redis.exceptions import RedisError
-from requests_cache.backends.sqlite import SQLiteDict
 
 from ..redaction import redact, safe_url
 from .fulltext import FULLTEXT_FORMAT, FullText
 from .record import RECORD_FORMAT, Record
 from .validate import problem
+
+if TYPE_CHECKING:
+    from requests_cache.backends.sqlite import SQLiteDict
 
 log = logging.getLogger(__name__)
 V = TypeVar("V")
@@ -87,34 +89,79 @@ def is_corruption(exc: sqlite3.Error) -> bool:
     return "malformed" in text or "not a database" in text or "encrypted" in text
 
 
-class _BoundedSQLiteDict(SQLiteDict):
-    """requests-cache's ``SQLiteDict`` with a write lock that gives up.
+def redis_errors() -> tuple[type[Exception], ...]:
+    """Redis's error class, for an ``except`` clause, once redis has been imported; before
+    that no Redis error can have been raised. Naming it this way spares every run that uses
+    no Redis the import of redis (about a third of a second of start-up)."""
+    module = sys.modules.get("redis.exceptions")
+    return (module.RedisError,) if module is not None else ()
 
-    NOTE: requests-cache 1.2-1.3's ``_acquire_sqlite_lock`` retries ``BEGIN IMMEDIATE`` forever
-    on any ``OperationalError``: on a full disk, a read-only file or a file-size limit a run
-    spun for over 10 minutes. It also drops a failed commit silently. Here waiting for another
-    writer is SQLite's own ``busy_timeout``; any other failure raises at once, and a failed
-    commit is rolled back and raised, so that the caller can warn.
-    """
 
-    @contextmanager
-    def _acquire_sqlite_lock(self) -> Iterator[None]:
-        with self._lock:
-            with self.connection():
-                pass  # opens the connection if it is not open yet
-            con = self._connection
-            assert con is not None
-            con.execute("BEGIN IMMEDIATE")  # waits at most busy_timeout for another writer
-            self._active_transaction = True
-            try:
-                yield
-                con.commit()
-            except BaseException:
-                with suppress(sqlite3.Error):
-                    con.rollback()
-                raise
-            finally:
-                self._active_transaction = False
+def _sqlite_dict(path: Path) -> SQLiteDict:
+    """The writer: requests-cache's ``SQLiteDict`` (WAL, busy timeout, serialised writers),
+    imported only when a run writes (requests-cache imports requests and every backend)."""
+    from requests_cache.backends.sqlite import SQLiteDict
+
+    class BoundedSQLiteDict(SQLiteDict):
+        """requests-cache's ``SQLiteDict`` with a write lock that gives up.
+
+        NOTE: requests-cache 1.2-1.3's ``_acquire_sqlite_lock`` retries ``BEGIN IMMEDIATE``
+        forever on any ``OperationalError``: on a full disk, a read-only file or a file-size
+        limit a run spun for over 10 minutes. It also drops a failed commit silently. Here
+        waiting for another writer is SQLite's own ``busy_timeout``; any other failure raises
+        at once, and a failed commit is rolled back and raised, so that the caller can warn.
+        """
+
+        @contextmanager
+        def _acquire_sqlite_lock(self) -> Iterator[None]:
+            with self._lock:
+                with self.connection():
+                    pass  # opens the connection if it is not open yet
+                con = self._connection
+                assert con is not None
+                con.execute("BEGIN IMMEDIATE")  # waits at most busy_timeout for another writer
+                self._active_transaction = True
+                try:
+                    yield
+                    con.commit()
+                except BaseException:
+                    with suppress(sqlite3.Error):
+                        con.rollback()
+                    raise
+                finally:
+                    self._active_transaction = False
+
+    return BoundedSQLiteDict(
+        str(path), table_name=TABLE, serializer=None, wal=True, busy_timeout=_BUSY_MS
+    )
+
+
+_BUSY_MS = 30_000
+
+
+def _open_reader(path: Path) -> sqlite3.Connection | None:
+    """A connection for reading an existing cache file that holds the table, after making
+    sure it can be written (a read-only file or a full disk fails here, as the writer's own
+    set-up would); None when the file or its table is not there yet."""
+    if not path.is_file():
+        return None
+    con = sqlite3.connect(
+        str(path), timeout=_BUSY_MS / 1000, check_same_thread=False, isolation_level=None
+    )
+    try:
+        con.execute(f"PRAGMA busy_timeout={_BUSY_MS}")
+        found = con.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (TABLE,)
+        ).fetchone()
+        if found is None:
+            con.close()
+            return None
+        con.execute("BEGIN IMMEDIATE")  # waits at most busy_timeout for another writer
+        con.execute("ROLLBACK")
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
@@ -136,6 +183,9 @@ def _open_read_only(path: Path) -> sqlite3.Connection:
 class SQLiteStore:
     """requests-cache's ``SQLiteDict`` (WAL, busy timeout, serialised writers), read in bulk.
 
+    Reads go through a plain ``sqlite3`` connection; the ``SQLiteDict`` is opened at the first
+    write (at once for a new file): a warm run never imports requests-cache.
+
     ``read_only``: the file is opened for reading only (``mode=ro``), as when the disk it is on
     is full: the records it holds still serve, and writes fail (each with a warning).
     """
@@ -146,13 +196,14 @@ class SQLiteStore:
         self.dict: SQLiteDict | None = None
         self._ro: sqlite3.Connection | None = None
         self._ro_lock = threading.Lock()
-        if read_only:
-            self._ro = _open_read_only(path)
-        else:
-            self.dict = _BoundedSQLiteDict(
-                str(path), table_name=TABLE, serializer=None, wal=True, busy_timeout=30_000
-            )
+        self._write_lock = threading.Lock()
         try:
+            if read_only:
+                self._ro = _open_read_only(path)
+            else:
+                self._ro = _open_reader(path)
+                if self._ro is None:  # a new file: the writer creates the table
+                    self.dict = _sqlite_dict(path)
             with self._reading() as con:  # fails now, not mid-run, on a damaged file
                 con.execute(f"SELECT count(*) FROM {TABLE} LIMIT 1").fetchone()
                 (verdict,) = con.execute("PRAGMA quick_check(1)").fetchone()
@@ -173,6 +224,12 @@ class SQLiteStore:
         with self.dict.connection() as con:
             yield con
 
+    def _writer(self) -> SQLiteDict:
+        with self._write_lock:
+            if self.dict is None:
+                self.dict = _sqlite_dict(self.path)
+            return self.dict
+
     def get_many(self, keys: list[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
         with self._reading() as con:
@@ -184,15 +241,17 @@ class SQLiteStore:
         return found
 
     def put_many(self, items: list[tuple[str, bytes, float]]) -> None:
-        if self.dict is None:
+        if self.read_only:
             raise sqlite3.OperationalError("the cache is open read-only (its disk is full)")
-        with self.dict.bulk_commit():
+        writer = self._writer()
+        with writer.bulk_commit():
             for key, value, _expires in items:
-                self.dict[key] = value
+                writer[key] = value
 
     def close(self) -> None:
         if self.dict is not None:
             self.dict.close()  # type: ignore[no-untyped-call]
+            self.dict = None
         if self._ro is not None:
             self._ro.close()
             self._ro = None
@@ -381,7 +440,7 @@ class RecordCache:
             return {}
         try:
             raw = self.store.get_many(list(keys))
-        except RedisError as exc:
+        except redis_errors() as exc:
             self._lose(exc)
             return {}
         except Exception as exc:  # an unreadable cache is a miss, never a crash
@@ -431,7 +490,7 @@ class RecordCache:
         if items and self.lost is None:
             try:
                 self.store.put_many(items)
-            except RedisError as exc:
+            except redis_errors() as exc:
                 self._lose(exc)
 
     def get(self, pmid: int) -> CachedEntry | None:

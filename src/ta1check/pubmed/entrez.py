@@ -26,7 +26,6 @@ import orjson
 import requests
 import urllib3
 from pyrate_limiter import InMemoryBucket, Limiter, Rate
-from redis.exceptions import RedisError
 from requests_ratelimiter import LimiterAdapter
 from tenacity import (
     RetryCallState,
@@ -38,13 +37,14 @@ from tenacity import (
 
 from .. import __version__
 from ..redaction import redact, redact_bytes, register
+from . import DEFAULT_BASE_URL
+from .cache import redis_errors
 from .fulltext import FullText, parse_pmc_xml
 from .parse import BadResponse, ParsedSet, parse_pubmed_xml
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-DEFAULT_BASE_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 #: NCBI: above ~200 ids use POST; batches stay at or under this.
 MAX_BATCH = 200
 #: NCBI's limits, per second: without and with an API key.
@@ -129,7 +129,7 @@ def build_limiter(
         def leak(self, current_timestamp: int | None = None) -> Any:
             try:
                 return super().leak(current_timestamp)
-            except RedisError:
+            except redis_errors():
                 return 0
 
     who = hashlib.sha256((api_key or "no-api-key").encode()).hexdigest()[:16]
@@ -171,7 +171,7 @@ class FailoverLimiter:
         if not self.failed:
             try:
                 return bool(self.shared.try_acquire(*args, **kwargs))
-            except RedisError as exc:
+            except redis_errors() as exc:
                 self.fail(exc)
         return bool(self.local.try_acquire(*args, **kwargs))
 
@@ -273,7 +273,7 @@ class _Adapter(LimiterAdapter):
     def _fill_bucket(self, request: requests.PreparedRequest) -> None:
         try:
             super()._fill_bucket(request)
-        except RedisError as exc:
+        except redis_errors() as exc:
             if isinstance(self.limiter, FailoverLimiter):
                 self.limiter.fail(exc)
                 super()._fill_bucket(request)
@@ -424,8 +424,28 @@ class Flow:
             self._cond.notify_all()
 
 
+@dataclass(frozen=True)
+class RetryNotice:
+    """A request about to be made again: why, after how long, and which attempt it will be
+    (for a progress bar: NCBI answered HTTP 503; retrying in 4 s, attempt 2 of 5)."""
+
+    db: str
+    cause: str
+    wait: float
+    attempt: int
+    attempts: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.cause}; retrying in {round(self.wait, 1):g} s, "
+            f"attempt {self.attempt} of {self.attempts}"
+        )
+
+
 class EntrezClient:
-    """Fetches PubMed records by PMID. Knows nothing of claims or of the cache."""
+    """Fetches PubMed records by PMID. Knows nothing of claims or of the cache.
+
+    ``on_retry`` hears of every retry before its wait begins (from the fetching threads)."""
 
     def __init__(
         self,
@@ -433,10 +453,12 @@ class EntrezClient:
         config: EntrezConfig,
         *,
         clock: Callable[[], float] = time.monotonic,
+        on_retry: Callable[[RetryNotice], None] | None = None,
     ) -> None:
         self.session = session
         self.config = config
         self.clock = clock
+        self.on_retry = on_retry
         register(config.api_key)  # never in a cause, a warning or a report
         #: Set on Ctrl-C: no new attempt starts and retry waits end at once.
         self.cancelled = threading.Event()
@@ -541,18 +563,26 @@ class EntrezClient:
             if self.cancelled.wait(seconds):
                 raise FetchFailed("interrupted")
 
+        def before_sleep(state: RetryCallState) -> None:
+            exc = state.outcome.exception() if state.outcome else None
+            notice = RetryNotice(
+                db=params["db"],
+                cause=exc.cause if isinstance(exc, _Retryable) else str(exc),
+                wait=state.upcoming_sleep,
+                attempt=state.attempt_number + 1,
+                attempts=self.config.max_attempts,
+            )
+            log.info("efetch (%s): %s", notice.db, notice)
+            if self.on_retry is not None:
+                self.on_retry(notice)
+
         retrying = Retrying(
             retry=retry_if_exception_type(_Retryable),
             wait=_wait,
             stop=stop,
             sleep=sleep,
             reraise=True,
-            before_sleep=lambda s: log.info(
-                "retrying efetch (%s) in %.1f s: %s",
-                params["db"],
-                s.upcoming_sleep,
-                s.outcome.exception() if s.outcome else "",
-            ),
+            before_sleep=before_sleep,
         )
         try:
             result: T = retrying(self._attempt, params, read, deadline)

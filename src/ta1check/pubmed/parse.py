@@ -29,8 +29,6 @@ from functools import lru_cache
 from typing import Any, NoReturn
 from xml.parsers import expat
 
-from Bio.Entrez.Parser import DataHandler
-
 from .record import Record, record_from_entrez
 
 log = logging.getLogger(__name__)
@@ -204,11 +202,17 @@ def _name_start(byte: bytes) -> bool:
 # --- a Bio.Entrez parser that cannot fetch ---------------------------------------------------
 
 
+def _dtd_dirs() -> tuple[str | None, ...]:
+    from Bio.Entrez.Parser import DataHandler
+
+    return (DataHandler.global_dtd_dir, DataHandler.local_dtd_dir)
+
+
 @lru_cache(maxsize=1)
 def _bundled_pubmed_dtds() -> tuple[str, ...]:
     names = [
         n
-        for d in (DataHandler.global_dtd_dir, DataHandler.local_dtd_dir)
+        for d in _dtd_dirs()
         if d and os.path.isdir(d)
         for n in os.listdir(d)
         if re.fullmatch(r"pubmed_\d{6}\.dtd", n)
@@ -224,10 +228,7 @@ def _dtd_sort_key(name: str) -> str:
 
 @lru_cache(maxsize=64)
 def _dtd_available(name: str) -> bool:
-    return any(
-        d and os.path.isfile(os.path.join(d, name))
-        for d in (DataHandler.global_dtd_dir, DataHandler.local_dtd_dir)
-    )
+    return any(d and os.path.isfile(os.path.join(d, name)) for d in _dtd_dirs())
 
 
 _FILE_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
@@ -273,44 +274,54 @@ def _guard(parser: Any) -> None:
     parser.SkippedEntityHandler = _refuse_skipped
 
 
-class _OfflineHandler(DataHandler):
-    """Bio.Entrez's handler, reading only bundled DTDs and schemas (never ``urlopen``)."""
+@lru_cache(maxsize=1)
+def _offline_handler() -> Any:
+    """The handler class, made at the first parse: Bio.Entrez is imported only by a run that
+    parses XML (a warm run reads JSON from the cache)."""
+    from Bio.Entrez.Parser import DataHandler
 
-    def __init__(self) -> None:
-        super().__init__(validate=False, escape=False, ignore_errors=False)  # type: ignore[no-untyped-call]
-        _guard(self.parser)
-        self.parser.ExternalEntityRefHandler = self.externalEntityRefHandler
+    class OfflineHandler(DataHandler):
+        """Bio.Entrez's handler, reading only bundled DTDs and schemas (never ``urlopen``)."""
 
-    def externalEntityRefHandler(
-        self, context: str, base: str | None, system_id: str | None, public_id: str | None
-    ) -> int:
-        name = _local_dtd(system_id)
-        handle = self.open_dtd_file(name)  # type: ignore[no-untyped-call]
-        if handle is None:  # removed since it was listed
-            raise UnsafeXML(f"the XML declares an unknown DTD ({name}): refused")
-        with handle:
-            # A sub-parser inherits every handler: the DTD's own declarations are allowed.
-            parser = self.parser.ExternalEntityParserCreate(context)
-            parser.ElementDeclHandler = self.elementDecl
-            for allowed in (
-                "StartDoctypeDeclHandler",
-                "EntityDeclHandler",
-                "UnparsedEntityDeclHandler",
-                "SkippedEntityHandler",
-            ):
-                setattr(parser, allowed, None)
-            parser.ParseFile(handle)
-        self.parser.StartElementHandler = self.startElementHandler
-        return 1
+        def __init__(self) -> None:
+            super().__init__(validate=False, escape=False, ignore_errors=False)  # type: ignore[no-untyped-call]
+            _guard(self.parser)
+            self.parser.ExternalEntityRefHandler = self.externalEntityRefHandler
 
-    def schemaHandler(self, name: str, attrs: dict[str, str]) -> None:
-        schema = attrs.get(f"{self.schema_namespace} noNamespaceSchemaLocation", "")
-        filename = schema.rsplit("/", 1)[-1]
-        handle = self.open_xsd_file(filename) if _FILE_NAME.fullmatch(filename) else None  # type: ignore[no-untyped-call]
-        if handle is None:
-            raise UnsafeXML(f"the XML names an unknown XML schema ({filename or schema}): refused")
-        handle.close()
-        super().schemaHandler(name, attrs)  # type: ignore[no-untyped-call]
+        def externalEntityRefHandler(
+            self, context: str, base: str | None, system_id: str | None, public_id: str | None
+        ) -> int:
+            name = _local_dtd(system_id)
+            handle = self.open_dtd_file(name)  # type: ignore[no-untyped-call]
+            if handle is None:  # removed since it was listed
+                raise UnsafeXML(f"the XML declares an unknown DTD ({name}): refused")
+            with handle:
+                # A sub-parser inherits every handler: the DTD's own declarations are allowed.
+                parser = self.parser.ExternalEntityParserCreate(context)
+                parser.ElementDeclHandler = self.elementDecl
+                for allowed in (
+                    "StartDoctypeDeclHandler",
+                    "EntityDeclHandler",
+                    "UnparsedEntityDeclHandler",
+                    "SkippedEntityHandler",
+                ):
+                    setattr(parser, allowed, None)
+                parser.ParseFile(handle)
+            self.parser.StartElementHandler = self.startElementHandler
+            return 1
+
+        def schemaHandler(self, name: str, attrs: dict[str, str]) -> None:
+            schema = attrs.get(f"{self.schema_namespace} noNamespaceSchemaLocation", "")
+            filename = schema.rsplit("/", 1)[-1]
+            handle = self.open_xsd_file(filename) if _FILE_NAME.fullmatch(filename) else None  # type: ignore[no-untyped-call]
+            if handle is None:
+                raise UnsafeXML(
+                    f"the XML names an unknown XML schema ({filename or schema}): refused"
+                )
+            handle.close()
+            super().schemaHandler(name, attrs)  # type: ignore[no-untyped-call]
+
+    return OfflineHandler
 
 
 def _sniff(content: bytes) -> None:
@@ -347,7 +358,7 @@ def parse_pubmed_xml(content: bytes) -> ParsedSet:
     _sniff(content)
     try:
         read_prolog(io.BytesIO(content).read)
-        parsed = _OfflineHandler().read(io.BytesIO(content))  # type: ignore[no-untyped-call]
+        parsed = _offline_handler()().read(io.BytesIO(content))
     except UnsafeXML as exc:
         raise BadResponse(exc.cause) from None
     except RuntimeError as exc:  # Bio.Entrez raises RuntimeError for <ERROR> bodies

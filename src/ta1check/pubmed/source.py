@@ -25,13 +25,17 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from multiprocessing import get_context
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from .cache import NotFound, RecordCache
-from .entrez import PARSE_BACKLOG, EntrezClient, FetchFailed
 from .fulltext import FullText
-from .parse import ParsedSet, parse_pubmed_xml
 from .record import Record
+
+if TYPE_CHECKING:
+    # NOTE: imported where a request is made: a run the cache answers never loads requests,
+    # urllib3, tenacity or the rate limiter.
+    from .entrez import EntrezClient
+    from .parse import ParsedSet
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +92,8 @@ class EntrezSource:
     """Records from the cache, and what the cache lacks from E-utilities.
 
     ``offline``: never touch the network (a cache miss is unverified). ``refresh``: ignore
-    what the cache holds (and overwrite it).
+    what the cache holds (and overwrite it). ``connect``: makes the client at the first
+    request, instead of ``client`` (a run the cache answers makes none).
     """
 
     def __init__(
@@ -99,10 +104,12 @@ class EntrezSource:
         offline: bool = False,
         refresh: bool = False,
         clock: Callable[[], float] = time.monotonic,
+        connect: Callable[[], EntrezClient] | None = None,
     ) -> None:
-        if client is None and not offline:
+        if client is None and connect is None and not offline:
             raise ValueError("an online source needs a client")
-        self.client = client
+        self._client = client
+        self._connect = connect
         self.cache = cache
         self.offline = offline
         self.refresh = refresh
@@ -110,6 +117,13 @@ class EntrezSource:
         #: ``--timeout`` bounds the whole run's fetching: records, full texts and DOIs share
         #: one deadline, set when the first request is about to be made.
         self._deadline: float | None = None
+
+    @property
+    def client(self) -> EntrezClient | None:
+        """The E-utilities client, made on first use when the source was given ``connect``."""
+        if self._client is None and self._connect is not None and not self.offline:
+            self._client = self._connect()
+        return self._client
 
     def fetch(self, pmids: Collection[int], progress: Progress | None = None) -> dict[int, Outcome]:
         return merged(self.stream(pmids, progress))
@@ -128,7 +142,10 @@ class EntrezSource:
                 if progress:
                     progress(len(part.hits))
                 yield part.hits
-        batch_size = self.client.config.batch_size if self.client else 1
+        if not missing:
+            return
+        client = None if self.offline else self.client
+        batch_size = client.config.batch_size if client else 1
         with parse_pool(-(-len(missing) // batch_size)) as parse:
 
             def download(
@@ -269,13 +286,15 @@ class EntrezSource:
         fails leaves its ids unverified and the others' results stand."""
         if not missing:
             return
-        client = self.client
-        if self.offline or client is None:
+        client = None if self.offline else self.client
+        if client is None:
             yield {i: Unverified(i, "offline, and not in the cache") for i in missing}
             return
         if self._deadline is None:
             self._deadline = self.clock() + client.config.timeout
         deadline = self._deadline
+        from .entrez import PARSE_BACKLOG, FetchFailed
+
         todo = list(batches(missing, batch_size))
         # Threads enough for the most requests the flow may allow in flight, and the answers
         # it lets wait for the parser: how many are in flight at once is the flow's to decide
@@ -332,6 +351,9 @@ def parse_pool(batches: int) -> Iterator[Callable[[bytes], ParsedSet]]:
     a 100,000-PMID benchmark). Parsing elsewhere keeps the fetching threads on time, and
     uses the second core.
     """
+    from .entrez import FetchFailed
+    from .parse import parse_pubmed_xml
+
     if batches < PARSE_POOL_FROM:
         yield parse_pubmed_xml
         return

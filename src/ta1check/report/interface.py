@@ -5,10 +5,12 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Protocol, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 from ..findings import Status
-from ..results import CheckRun
+
+if TYPE_CHECKING:  # the CLI reads the registry's names at start-up, before any check runs
+    from ..results import CheckRun
 
 
 class OutputFormat(enum.Enum):

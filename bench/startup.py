@@ -1,0 +1,153 @@
+"""Benchmark: how long ``ta1check`` takes to start, as a pre-commit hook or a CI step pays it.
+
+Times, in fresh processes and in one run (rounds interleaved, so that a busy machine slows
+every row alike): ``python -c pass`` (the interpreter alone), ``python -c "import requests"``
+(one HTTP library), ``ta1check --version``, ``ta1check --help``, and a warm ``ta1check check``
+of the repository's ``claims.toml`` (13 claims) against the local E-utilities emulator, its
+cache filled by a first run. Each row is the median of ``--repeats`` runs (default 11), with
+its ratio to the two baselines; then, for each ta1check command, which of the heavy packages
+(requests, requests-cache, redis, Biopython, rich, …) it imported.
+
+Run: ``uv run python bench/startup.py [--repeats N] [--before SRC]``; ``--before`` adds the
+ta1check rows again for another copy of the source (``git archive <commit> src | tar -x``),
+run from that ``src`` folder in the same rounds. The children may write bytecode (as an
+installed tool has it compiled), and get no ``NO_COLOR``/TTY: output goes to a pipe.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from bench import EmulatorProcess  # noqa: E402
+
+#: The issue's targets (#14), in seconds, on the machine where --version took 0.7-1.1 s.
+TARGETS = {"--version": 0.15, "--help": 0.15, "warm check, 13 claims": 0.35}
+#: Packages a start-up should not pay for unless the run needs them.
+HEAVY = (
+    "requests",
+    "requests_cache",
+    "urllib3",
+    "redis",
+    "Bio",
+    "tenacity",
+    "pyrate_limiter",
+    "charset_normalizer",
+    "rich",
+    "click",
+)
+
+
+def ta1check_script() -> str:
+    """The console script beside this interpreter (as a user runs it), else ``-m``."""
+    script = Path(sys.executable).parent / "ta1check"
+    return str(script) if script.exists() else ""
+
+
+def command(args: list[str]) -> list[str]:
+    script = ta1check_script()
+    return [sys.executable, script, *args] if script else [sys.executable, "-m", "ta1check", *args]
+
+
+Row = tuple[list[str], tuple[int, ...], dict[str, str]]
+
+
+def timed(argv: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> float:
+    started = time.perf_counter()
+    done = subprocess.run(argv, env=env, capture_output=True, check=False, cwd=ROOT)
+    wall = time.perf_counter() - started
+    if done.returncode not in ok:
+        raise SystemExit(f"{argv} exited {done.returncode}: {done.stderr.decode()[-500:]}")
+    return wall
+
+
+def imported(argv: list[str], env: dict[str, str]) -> list[str]:
+    """The heavy top-level packages a command imports (``python -X importtime``)."""
+    done = subprocess.run(
+        [argv[0], "-X", "importtime", *argv[1:]],
+        env=env,
+        capture_output=True,
+        check=False,
+        cwd=ROOT,
+    )
+    names = set()
+    for line in done.stderr.decode().splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    return [h for h in HEAVY if h in names]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--repeats", type=int, default=11)
+    parser.add_argument("--before", type=Path, help="another src folder to time beside this one")
+    opts = parser.parse_args()
+
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "NO_COLOR")}
+    env.pop("NCBI_API_KEY", None)
+    emulator = EmulatorProcess(0.0, 90_000_000)
+    folder = Path(tempfile.mkdtemp(prefix="ta1check-startup-"))
+    env.update({"TA1CHECK_EUTILS_URL": emulator.url, "TA1CHECK_CACHE": str(folder / "cache")})
+    claims = str(ROOT / "claims.toml")
+    check = command(["check", claims, "-q"])
+    ours: dict[str, Row] = {
+        "--version": (command(["--version"]), (0,), env),
+        "--help": (command(["--help"]), (0,), env),
+        # the repository's PMIDs are not in the emulator: not found (exit 1), cached for a day
+        "warm check, 13 claims": (check, (0, 1), env),
+    }
+    rows: dict[str, Row] = {
+        "python -c pass": ([sys.executable, "-c", "pass"], (0,), env),
+        'python -c "import requests"': ([sys.executable, "-c", "import requests"], (0,), env),
+        **ours,
+    }
+    if opts.before is not None:
+        old = {**env, "PYTHONPATH": str(opts.before.resolve())}
+        rows.update({f"{name} (before)": (a, ok, old) for name, (a, ok, _e) in ours.items()})
+    try:
+        for argv, ok, row_env in rows.values():  # compile bytecode; fill the cache
+            timed(argv, row_env, ok)
+        before = emulator.counts()[0]
+        times: dict[str, list[float]] = {name: [] for name in rows}
+        for _ in range(opts.repeats):
+            for name, (argv, ok, row_env) in rows.items():
+                times[name].append(timed(argv, row_env, ok))
+        if emulator.counts()[0] != before:
+            raise SystemExit("the warm check made requests: the cache did not answer")
+        loads = {name: imported(argv, e) for name, (argv, _ok, e) in list(rows.items())[2:]}
+    finally:
+        emulator.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    median = {name: statistics.median(t) for name, t in times.items()}
+    bare = median["python -c pass"]
+    http = median['python -c "import requests"']
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, {opts.repeats} rounds")
+    print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print()
+    print("| command | median s | min s | × `python -c pass` | × `import requests` | target s |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, t in times.items():
+        target = TARGETS.get(name.removesuffix(" (before)"))
+        print(
+            f"| {name} | {median[name]:.3f} | {min(t):.3f} | {median[name] / bare:.2f} "
+            f"| {median[name] / http:.2f} | {f'{target:.2f}' if target else '—'} |"
+        )
+    print()
+    for name, packages in loads.items():
+        print(f"- {name} imports: {', '.join(packages) or 'none of ' + ', '.join(HEAVY)}")
+
+
+if __name__ == "__main__":
+    main()
