@@ -178,3 +178,46 @@ def test_a_passage_shows_exactly_its_text_with_exactly_its_spans_marked(text, da
         else:
             runs.append(text[i])
     assert parsed.marks == runs
+
+
+ACCEPTED = """
+[[claim]]
+id = "smith-lancet"
+pmid = 11748933
+citation = "Smith et al., Lancet (2001)"
+accept = [
+  {code = "journal-mismatch", reason = "Smith & co. <b>brand</b>", until = 2027-06-30},
+]
+"""
+
+
+def test_an_accepted_finding_shows_as_accepted_with_its_reason(run, emulator, tmp_path):
+    page = tmp_path / "review.html"
+    run("check", str(write(tmp_path / "c.toml", ACCEPTED)), "--today", "2026-11-25",
+        "--report", f"html={page}")  # fmt: skip
+    html = page.read_text(encoding="utf-8")
+    parsed = Page(html)
+    assert "b" not in {tag for tag, _ in parsed.tags}
+    text = " ".join(parsed.text)
+    assert "accepted (until 2027-06-30): Smith & co. <b>brand</b>" in text
+    assert "Accepted (not counted): journal-mismatch" in " ".join(text.split())
+    accepted = [
+        a["class"] for tag, a in parsed.tags if tag == "li" and "accepted" in (a.get("class") or "")
+    ]
+    assert accepted == ["finding sev-error accepted"]
+    assert '<option value="journal-mismatch">journal-mismatch (1 accepted)</option>' in html
+
+
+def test_an_unused_acceptance_of_the_config_file_is_shown_at_its_line(
+    run, emulator, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    write(
+        tmp_path / "ta1check.toml",
+        '[[accept]]\ncode = "doi-mismatch"\nreason = "once"\npmid = 11748933\n',
+    )
+    claims = write(tmp_path / "c.toml", ACCEPTED)
+    run("check", str(claims), "--today", "2026-11-25", "--report", "html=review.html")
+    text = " ".join(" ".join(Page((tmp_path / "review.html").read_text("utf-8")).text).split())
+    assert "The config file" in text
+    assert "ta1check.toml:1 acceptance-unused warning" in text

@@ -25,10 +25,11 @@ from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, Template
 
+from ..accept import note
 from ..evidence import Passage
 from ..figures import FigureStatus, FigureVerdict
 from ..findings import Finding, Status
-from ..results import CheckRun, Result
+from ..results import ArticleFinding, CheckRun, Result
 from ..suggest import Suggestion
 from .common import display_path, location, pmid_text
 from .view import ORDER, hidden_note
@@ -122,6 +123,9 @@ class FindingView:
     message: str
     stated: str | None
     pubmed: str | None
+    #: Accepted by the team (it does not count); ``note`` says why, or that it expired.
+    accepted: bool = False
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,9 @@ def _passage(p: Passage) -> PassageView:
 
 
 def _finding(f: Finding) -> FindingView:
-    return FindingView(f.code.slug, str(f.severity), f.field, f.message, f.stated, f.pubmed)
+    return FindingView(
+        f.code.slug, str(f.severity), f.field, f.message, f.stated, f.pubmed, f.accepted, note(f)
+    )
 
 
 def _suggestion(s: Suggestion) -> SuggestionView:
@@ -287,6 +293,16 @@ def _version() -> str:
         return "unknown"
 
 
+def _counted(counting: int, accepted: int) -> str:
+    """``3``, ``3, 1 accepted`` or ``1 accepted``: a finding code's count in the filter."""
+    parts = [str(counting)] if counting else []
+    return ", ".join([*parts, f"{accepted} accepted"] if accepted else parts)
+
+
+def _located(found: Sequence[ArticleFinding]) -> list[tuple[str, FindingView]]:
+    return [(f"{display_path(a.path)}:{a.line}", _finding(a.finding)) for a in found]
+
+
 class HtmlReporter:
     """The review page: summary counts, filters, then every claim shown (``show``), problems
     first, each with its sentence, citation, findings, evidence, suggestion and links."""
@@ -307,9 +323,12 @@ class HtmlReporter:
             hidden=hidden_note(summary.by_status, self.show),
             groups=_groups(run, self.show),
             article=display_path(run.article) if run.article is not None else None,
-            article_findings=[
-                (f"{display_path(a.path)}:{a.line}", _finding(a.finding))
-                for a in run.article_findings
+            article_findings=_located(run.article_findings),
+            config_findings=_located(run.config_findings),
+            accepted=list(summary.accepted.items()),
+            codes=[
+                (code, _counted(summary.by_code.get(code, 0), summary.accepted.get(code, 0)))
+                for code in sorted({*summary.by_code, *summary.accepted})
             ],
             css=css,
             script=script,
