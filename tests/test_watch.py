@@ -246,3 +246,24 @@ def test_the_readme_workflow_finds_the_notices_and_writes_the_issue_body(
     assert done.returncode == 0, done.stderr
     assert "notices=no" in outputs.read_text()
     assert step("Open or update the issue")["if"].strip() == "steps.watch.outputs.notices == 'yes'"
+
+
+def test_accepted_notices_stay_accepted_and_other_acceptances_are_left_alone(
+    run: Any, emulator: Emulator, tmp_path: Path
+) -> None:
+    """An erratum the team accepted stays accepted in the watch; an acceptance of a code the
+    watch does not check (journal-mismatch) is neither applied nor called unused."""
+    serve(emulator, now=True)
+    claims = write(
+        tmp_path / "claims.toml",
+        f"[[claim]]\nid = 'e'\npmid = {ERRATUM}\n"
+        "accept = [{code = 'erratum', reason = 'the erratum fixes a typo in an affiliation'},"
+        " {code = 'journal-mismatch', reason = 'the journal brands itself so'}]\n",
+    )
+    out = run("check", "--notices", str(claims), "--report", "json")
+    doc = json.loads(out.stdout)
+    assert out.code == 0, out.stdout
+    (finding,) = doc["results"][0]["findings"]
+    assert finding["code"] == "erratum"
+    assert finding["accepted"]["reason"] == "the erratum fixes a typo in an affiliation"
+    assert "acceptance-unused" not in out.stdout

@@ -207,7 +207,7 @@ def watch(
     if settings.offline or settings.records:
         raise ValueError("a notice watch asks PubMed: it cannot run offline or on --records")
     with open_source(settings, on_retry) as source:
-        return run_watch(files, source, progress)
+        return run_watch(files, source, progress, settings.today)
 
 
 def build_index(paths: Sequence[Path], index: Path) -> list[tuple[Path, int, int]]:

@@ -414,8 +414,13 @@ def check_command(
                 bar.progress.stop()
         if article_doc is not None:
             run = check_with_article(run, article_doc)
-        if config.acceptances:
-            unused = unused_config_acceptances(config.acceptances, run.results, config.severities)
+        acceptances = config.acceptances
+        if notices:  # only the notice checks ran: other acceptances are neither used nor unused
+            from .watch import WATCHED
+
+            acceptances = tuple(a for a in acceptances if a.code in WATCHED)
+        if acceptances:
+            unused = unused_config_acceptances(acceptances, run.results, config.severities)
             run = dataclasses.replace(run, config_findings=unused)
         for name, path in targets:
             stream: TextIO = sys.stdout if path is None else streams[path]

@@ -13,8 +13,11 @@ gave. ``run_watch`` drives a source.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
+from .accept import accept
 from .checks import apply_severities, check_integrity, check_not_found, check_pmid, check_unverified
 from .claims import Claim, ClaimsFile
 from .findings import Code, Finding
@@ -52,6 +55,11 @@ _KINDS = {
     Code.ERRATUM: frozenset({"ErratumIn"}),
     Code.UPDATE: frozenset({"UpdateIn"}),
 }
+
+
+#: The findings a notices-only run can give: acceptances of other codes are left alone
+#: (neither applied nor reported unused, since those checks did not run).
+WATCHED = frozenset(_KINDS)
 
 
 def notice_query(pmids: Sequence[int]) -> str:
@@ -100,6 +108,7 @@ def watch_result(
     flagged: bool | Unverified | None,
     outcome: Outcome | None,
     before: Record | None,
+    today: dt.date | None = None,
 ) -> Result:
     """A claim's result in a notices-only run: nothing but its paper's integrity notices.
 
@@ -126,11 +135,21 @@ def watch_result(
                     _noted(f, new, before is not None) for f in check_integrity(claim, record)
                 )
     findings = apply_severities(findings, claims_file.severities)
+    own = tuple(a for a in claim.accept if a.code in WATCHED)
+    filed = tuple(a for a in claims_file.acceptances if a.code in WATCHED)
+    if own or filed:
+        marked = accept(
+            findings, dataclasses.replace(claim, accept=own), filed, today or dt.date.today()
+        )
+        findings = apply_severities(marked, claims_file.severities)
     return Result(claim, claims_file, findings, record.summary() if record else None)
 
 
 def run_watch(
-    files: Sequence[ClaimsFile], source: EntrezSource, progress: Progress | None = None
+    files: Sequence[ClaimsFile],
+    source: EntrezSource,
+    progress: Progress | None = None,
+    today: dt.date | None = None,
 ) -> CheckRun:
     """Search for notices on every cited PMID, refetch the flagged ones, report their notices."""
     pmids = sorted(frozenset().union(*(f.pmids for f in files)))
@@ -150,6 +169,7 @@ def run_watch(
                 flags.get(pmid) if pmid is not None else None,
                 outcomes.get(pmid) if pmid is not None else None,
                 before.get(pmid) if pmid is not None else None,
+                today,
             )
             log.put(log.position(fi, claim), result)
     return CheckRun(tuple(files), log)
