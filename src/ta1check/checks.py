@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from . import names
 from .claims import Claim
+from .design import check_design
+from .evidence import Passage, find_evidence
 from .figures import FigureStatus, FigureVerdict, Quantity, Section, judge, stated_quantities
 from .findings import Code, Finding, Severity
 from .journals import JournalMatch, journal_match
@@ -595,6 +597,8 @@ class ClaimCheck:
 
     findings: tuple[Finding, ...]
     figures: tuple[FigureVerdict, ...] = ()
+    #: The source's sentences that bear on the claim (``evidence.find_evidence``).
+    evidence: tuple[Passage, ...] = ()
 
 
 def check_claim(
@@ -614,8 +618,16 @@ def check_claim(
             check_unverified(claim, Unverified(claim.pmid or 0, "no answer for this PMID"))
         )
     findings = tuple(f for check in RECORD_CHECKS for f in check(claim, outcome))
+    findings += check_design(claim.text, outcome)
     figures, figure_findings = check_figures(claim, outcome, fulltext)
-    return ClaimCheck(findings + figure_findings, figures)
+    passages = find_evidence(
+        claim.text,
+        stated_figures(claim),
+        figures,
+        _record_sections(outcome),
+        fulltext.sections if isinstance(fulltext, FullText) else (),
+    )
+    return ClaimCheck(findings + figure_findings, figures, passages)
 
 
 def apply_severities(

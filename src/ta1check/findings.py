@@ -97,6 +97,24 @@ class Code(enum.Enum):
         "The PMID is a notice about another paper (a published erratum, an expression of "
         "concern), a comment or an editorial, not a paper reporting findings.",
     )
+    DESIGN_MISMATCH = (
+        "design-mismatch",
+        Severity.WARNING,
+        "The claim names a study design (a trial, a meta-analysis, a cohort study…) that "
+        "PubMed's publication types contradict (a Review cited for a trial).",
+    )
+    POPULATION_MISMATCH = (
+        "population-mismatch",
+        Severity.WARNING,
+        "The claim is about people and PubMed's check tags say animals only (or in vitro), or "
+        "the claim is about animals and the tags say humans only.",
+    )
+    DESIGN_UNCHECKED = (
+        "design-unchecked",
+        Severity.INFO,
+        "The claim names a study design or population, but PubMed has not indexed the record "
+        "yet (no MeSH, no publication type but Journal Article): neither could be checked.",
+    )
     CITATION_ORPHAN = (
         "citation-orphan",
         Severity.WARNING,

@@ -185,7 +185,7 @@ def result_of(
         marked = accept(findings, claim, claims_file.acceptances, today or dt.date.today())
         findings = apply_severities(marked, claims_file.severities)
     summary = record.summary() if record is not None else None
-    return Result(claim, claims_file, findings, summary, checked.figures)
+    return Result(claim, claims_file, findings, summary, checked.figures, checked.evidence)
 
 
 _MISMATCHES = frozenset(
