@@ -75,7 +75,8 @@ def _correct_designs(r: Record, ix: Indexing) -> Iterator[tuple[str, str]]:
         yield "double-blind", "In a double-blind, placebo-controlled trial, {t} was tested."
     for phase in sorted(ix.phases):
         yield "phase", f"A phase {phase} trial of {{t}} reported its results."
-        yield "phase-roman", f"The phase {'I' * phase if phase < 4 else 'IV'} study of {{t}} found this."
+        roman = "I" * phase if phase < 4 else "IV"
+        yield "phase-roman", f"The phase {roman} study of {{t}} found this."
     if types & {"Clinical Trial", "Controlled Clinical Trial"}:
         yield "clinical-trial", "A clinical trial of {t} found a difference."
     if ix.meta_analysis:
@@ -108,8 +109,9 @@ def _wrong_designs(r: Record, ix: Indexing) -> Iterator[tuple[str, str]]:
             yield "wrong-phase", "A phase 3 trial of {t} reported its results."
         return
     if ix.review or ix.meta_analysis or ix.systematic_review or types & OTHER_THAN_RESEARCH:
-        yield "review-as-trial", (
-            "In a double-blind, placebo-controlled trial, {t} improved responses."
+        yield (
+            "review-as-trial",
+            ("In a double-blind, placebo-controlled trial, {t} improved responses."),
         )
         yield "review-as-phase-2", "A Phase 2 study showed that {t} lowered incidence."
         yield "review-as-rct", "An RCT of {t} found a benefit."

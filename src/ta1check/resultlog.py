@@ -18,13 +18,21 @@ from itertools import accumulate
 from typing import IO, overload
 
 from .claims import Claim, ClaimsFile
+from .evidence import Passage
 from .figures import FigureVerdict
 from .findings import Finding
 from .pubmed.record import RecordSummary
 from .results import Result, Summary, Tally
+from .suggest import Suggestion
 
 _UNSET = -1
-_Row = tuple[tuple[Finding, ...], "RecordSummary | None", tuple[FigureVerdict, ...]]
+_Row = tuple[
+    tuple[Finding, ...],
+    "RecordSummary | None",
+    tuple[FigureVerdict, ...],
+    tuple[Passage, ...],
+    "Suggestion | None",
+]
 
 
 class ResultLog(Sequence[Result]):
@@ -49,7 +57,13 @@ class ResultLog(Sequence[Result]):
     def put(self, position: int, result: Result) -> None:
         if self._offsets[position] != _UNSET:
             raise ValueError(f"result {position} was already written")
-        row: _Row = (result.findings, result.record, result.figures)
+        row: _Row = (
+            result.findings,
+            result.record,
+            result.figures,
+            result.evidence,
+            result.suggestion,
+        )
         data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
         if self._reading:
             self._file.seek(self._end)
@@ -95,11 +109,11 @@ class ResultLog(Sequence[Result]):
             self._unflushed = False
         self._file.seek(offset)
         self._reading = True
-        findings, record, figures = pickle.load(self._file)  # our own file, never another's
+        findings, record, figures, evidence, suggestion = pickle.load(self._file)  # our own
         file_index = bisect.bisect_right(self._starts, position) - 1
         claims_file = self.files[file_index]
         claim = claims_file.claims[position - self._starts[file_index]]
-        return Result(claim, claims_file, findings, record, figures)
+        return Result(claim, claims_file, findings, record, figures, evidence, suggestion)
 
     def close(self) -> None:
         self._file.close()

@@ -18,6 +18,7 @@ from ..findings import Severity, Status
 from ..results import CheckRun
 from .common import display_path, location
 from .markdown import markdown_lines
+from .passages import marked
 
 _COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -49,6 +50,9 @@ class GithubReporter:
                 message = f"{r.claim.label} (PMID {r.claim.pmid_raw}): {f.message}"
                 if f.acceptance_expired:
                     message += f" ({note(f)})"
+                near = [p for p in r.evidence if f.field == "figure" and p.figure == f.stated]
+                if near:
+                    message += f" — {near[0].where}: {marked(near[0], 120)}"
                 out.write(f"::{_COMMAND[f.severity]} {props}::{escape_data(message)}\n")
         for a in (*run.article_findings, *run.config_findings):
             props = ",".join(

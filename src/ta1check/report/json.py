@@ -12,6 +12,7 @@ from ..findings import Finding, Status
 from ..pubmed.record import RecordSummary
 from ..results import CheckRun, Result
 from .jsonstream import Streamed, write_json
+from .passages import passage_json
 
 SCHEMA_VERSION = 1
 
@@ -75,6 +76,7 @@ def result_json(r: Result) -> dict[str, Any]:
         "line": claim.line,
         "findings": [finding_json(f) for f in r.findings],
         "figures": [figure_json(v) for v in r.figures],
+        "evidence": [passage_json(p) for p in r.evidence],
         "record": record_json(r.record) if r.record else None,
     }
 

@@ -20,6 +20,7 @@ from ..accept import note
 from ..findings import Code, Finding, Severity, Status
 from ..results import ArticleFinding, CheckRun, Result
 from .common import display_path, pmid_text
+from .passages import heading, marked
 
 _INDENT = "  "
 
@@ -51,6 +52,7 @@ def _testcase(r: Result, suite: str) -> ET.Element:
         for f in r.findings
         if not _fails(f) and f.code is not Code.UNVERIFIED
     ]
+    notes += [f"evidence, {heading(p)}: {marked(p)}" for p in r.evidence]
     if notes:
         ET.SubElement(case, "system-out").text = "\n".join(notes)
     return case

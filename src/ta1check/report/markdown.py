@@ -16,6 +16,7 @@ from ..accept import note
 from ..findings import Finding, Status
 from ..results import CheckRun, Result
 from .common import display_path, location, pmid_text
+from .passages import heading, pieces, shown
 from .table import summary_line
 from .view import SaidOnce, hidden_note, rows
 
@@ -70,6 +71,9 @@ def markdown_lines(run: CheckRun, show: frozenset[Status] = frozenset(Status)) -
         pmid = pmid_text(r)
         link = f"[{pmid}]({pubmed}{pmid}/)" if r.claim.pmid is not None else text(pmid)
         findings = "<br>".join(_finding(r, f, said) for f in r.findings) or "matches PubMed"
+        for p in shown(r.evidence):
+            quoted = "".join(f"**{text(t)}**" if hot else text(t) for t, hot in pieces(p))
+            findings += f"<br>_{text(heading(p))}_: {quoted}"
         yield (
             f"| {_ICON[r.status]} {r.status.value} | {link} | {_cell(r.claim.label)} | "
             f"{code(f'{path}:{line}')} | {findings} |\n"

@@ -17,9 +17,10 @@ from urllib.parse import quote
 from .. import __version__
 from ..accept import note
 from ..findings import Code, Finding, Severity
-from ..results import CheckRun
+from ..results import CheckRun, Result
 from .common import display_path, location
 from .jsonstream import Streamed, write_json
+from .passages import passage_json
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 #: The project's home, and its README's table of finding codes (each rule's help).
@@ -110,6 +111,7 @@ def sarif_results(run: CheckRun) -> Iterator[dict[str, Any]]:
                     "field": f.field,
                     "stated": f.stated,
                     "pubmed": f.pubmed,
+                    **_evidence(r, f),
                 },
                 **_suppressions(f),
             }
@@ -138,6 +140,14 @@ def _suppressions(f: Finding) -> dict[str, Any]:
             {"kind": "external", "status": "accepted", "justification": f.acceptance.reason}
         ]
     }
+
+
+def _evidence(r: Result, f: Finding) -> dict[str, Any]:
+    """The sentence a figure finding is about (``evidence`` in the result's properties)."""
+    if f.field != "figure":
+        return {}
+    passages = [passage_json(p) for p in r.evidence if p.figure == f.stated]
+    return {"evidence": passages} if passages else {}
 
 
 class SarifReporter:

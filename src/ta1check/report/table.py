@@ -13,6 +13,7 @@ from ..figures import FigureStatus, FigureVerdict
 from ..findings import Severity, Status
 from ..results import CheckRun, Summary
 from .common import display_path
+from .passages import heading, pieces, shown
 from .view import SaidOnce, hidden_note, rows
 
 _STATUS_STYLE = {
@@ -115,6 +116,10 @@ class TableReporter:
             if result.figures:
                 findings.append("\nfigures: ", style="dim")
                 findings.append("; ".join(_verdict(v) for v in result.figures), style="dim")
+            for p in shown(result.evidence):
+                findings.append(f"\n{heading(p)}: ", style="dim")
+                for piece, hot in pieces(p):
+                    findings.append(piece, style="bold" if hot else "")
             table.add_row(
                 Text(result.status.value, style=_STATUS_STYLE[result.status]),
                 str(claim.pmid if claim.pmid is not None else claim.pmid_raw),
