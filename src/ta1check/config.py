@@ -21,6 +21,7 @@ import tomli as tomllib  # compiled: faster than the standard library's copy
 
 from .claims import ClaimsError, suggest, type_name
 from .findings import Acceptance, Code, FailOn, Severity
+from .pubmed import DEFAULT_BASE_URL
 from .pubmed.cache import is_redis_url
 from .redaction import redact, safe_url
 from .tomlpos import positions
@@ -132,7 +133,7 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         "eutils-url",
         _string,
-        lambda: "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/",
+        lambda: DEFAULT_BASE_URL,
         "TA1CHECK_EUTILS_URL",
         "E-utilities base URL",
     ),
@@ -302,8 +303,12 @@ def load_config(
                 values[option.name] = Value(option.convert(cli_value), "command line")
             elif option.env and env.get(option.env):
                 values[option.name] = Value(option.convert(env[option.env]), f"${option.env}")
-            elif option.name in file_values:
-                values[option.name] = Value(option.convert(file_values[option.name]), label)
+            elif option.name in file_values and path is not None:
+                value = option.convert(file_values[option.name])
+                if isinstance(value, Path) and not value.is_absolute():
+                    # a path in a config file means the same from every working directory
+                    value = path.parent / value
+                values[option.name] = Value(value, label)
             else:
                 values[option.name] = Value(option.default(), "default")
         except ValueError as exc:
