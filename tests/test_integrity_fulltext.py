@@ -96,7 +96,11 @@ def test_citing_the_retraction_notice_itself_is_flagged(run, emulator, tmp_path)
     )
     doc = check_json(run, tmp_path, 80000005)
     assert findings(doc) == [("retracted", "error")]
-    assert "is a retraction notice of PMID 2930949" in doc["results"][0]["findings"][0]["message"]
+    message = doc["results"][0]["findings"][0]["message"]
+    assert message == (
+        "PMID 80000005 is a retraction notice of West J Med. 1985;143(2):1 (PMID 2930949), "
+        "not a paper to cite"
+    )
 
 
 def test_expression_of_concern_erratum_update(run, emulator, tmp_path):
@@ -119,7 +123,7 @@ def test_expression_of_concern_erratum_update(run, emulator, tmp_path):
         ("update", "info"),
     ]
     messages = [f["message"] for f in doc["results"][0]["findings"]]
-    assert "PMID 80000008: West J Med. 1985;143(6):800" in messages[1]
+    assert messages[1] == "an erratum was published in West J Med. 1985;143(6):800 (PMID 80000008)"
 
 
 JATS = b"""<article xmlns:xlink="http://www.w3.org/1999/xlink" article-type="review-article">

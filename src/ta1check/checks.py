@@ -303,9 +303,35 @@ def check_abstract(claim: Claim, record: Record) -> tuple[Finding, ...]:
 _RETRACTION_NOTICES = ("RetractionIn", "RetractedandRepublishedIn", "PartialRetractionIn")
 
 
-def _notice_text(notice: Notice) -> str:
-    pmid = f"PMID {notice.pmid}" if notice.pmid else "no PMID"
-    return f"{pmid}: {notice.reference}" if notice.reference else pmid
+def _notice_source(notice: Notice) -> str:
+    """Where a linked notice (or paper) is, as a noun phrase: "BMJ. 2025;388:r1 (PMID 39876543)",
+    "BMJ. 2025 (no PMID given)", "PMID 39876543", or "" when PubMed gives neither."""
+    reference = " ".join(notice.reference.split())
+    if reference and notice.pmid:
+        return f"{reference} (PMID {notice.pmid})"
+    if reference:
+        return f"{reference} (no PMID given)"
+    return f"PMID {notice.pmid}" if notice.pmid else ""
+
+
+def _published(what: str, notice: Notice) -> str:
+    """A sentence on a notice: "an erratum was published in BMJ. 2025 (PMID 1)", "... was
+    published as PMID 1", or "... was published" when PubMed says neither where nor which."""
+    source = _notice_source(notice)
+    if notice.reference.strip():
+        return f"{what} was published in {source}"
+    return f"{what} was published as {source}" if source else f"{what} was published"
+
+
+#: What each notice the checks report is, in a sentence (see ``_published``).
+_NOTICE_NOUNS = {
+    "RetractionIn": "the retraction notice",
+    "PartialRetractionIn": "the partial retraction notice",
+    "RetractedandRepublishedIn": "the republished version",
+    "ExpressionOfConcernIn": "an expression of concern",
+    "ErratumIn": "an erratum",
+    "UpdateIn": "an updated version",
+}
 
 
 def check_integrity(claim: Claim, record: Record) -> tuple[Finding, ...]:
@@ -315,7 +341,8 @@ def check_integrity(claim: Claim, record: Record) -> tuple[Finding, ...]:
     retractions = [n for n in record.notices if n.kind in _RETRACTION_NOTICES]
     if "Retraction of Publication" in types:
         retracted = [n for n in record.notices if n.kind in ("RetractionOf", "PartialRetractionOf")]
-        of = f" of {_notice_text(retracted[0])}" if retracted else ""
+        source = _notice_source(retracted[0]) if retracted else ""
+        of = f" of {source}" if source else ""
         findings.append(
             _finding(
                 Code.RETRACTED,
@@ -329,10 +356,10 @@ def check_integrity(claim: Claim, record: Record) -> tuple[Finding, ...]:
         if retractions:
             notice = retractions[0]
             kind = {
-                "RetractedandRepublishedIn": "retracted and republished; see ",
-                "PartialRetractionIn": "partially retracted; notice ",
-            }.get(notice.kind, "retracted; notice ")
-            detail = kind + _notice_text(notice)
+                "RetractedandRepublishedIn": "retracted and republished",
+                "PartialRetractionIn": "partially retracted",
+            }.get(notice.kind, "retracted")
+            detail = f"{kind}: {_published(_NOTICE_NOUNS[notice.kind], notice)}"
         else:
             detail = "retracted (publication type Retracted Publication)"
         findings.append(
@@ -344,35 +371,21 @@ def check_integrity(claim: Claim, record: Record) -> tuple[Finding, ...]:
                 f"PubMed marks this paper as {detail}",
             )
         )
+    codes = {
+        "ExpressionOfConcernIn": Code.EXPRESSION_OF_CONCERN,
+        "ErratumIn": Code.ERRATUM,
+        "UpdateIn": Code.UPDATE,
+    }
     for notice in record.notices:
-        if notice.kind == "ExpressionOfConcernIn":
+        code = codes.get(notice.kind)
+        if code is not None:
             findings.append(
                 _finding(
-                    Code.EXPRESSION_OF_CONCERN,
+                    code,
                     "pmid",
                     claim.pmid,
-                    _notice_text(notice),
-                    f"an expression of concern was published: {_notice_text(notice)}",
-                )
-            )
-        elif notice.kind == "ErratumIn":
-            findings.append(
-                _finding(
-                    Code.ERRATUM,
-                    "pmid",
-                    claim.pmid,
-                    _notice_text(notice),
-                    f"an erratum was published: {_notice_text(notice)}",
-                )
-            )
-        elif notice.kind == "UpdateIn":
-            findings.append(
-                _finding(
-                    Code.UPDATE,
-                    "pmid",
-                    claim.pmid,
-                    _notice_text(notice),
-                    f"an updated version was published: {_notice_text(notice)}",
+                    _notice_source(notice) or notice.kind,
+                    _published(_NOTICE_NOUNS[notice.kind], notice),
                 )
             )
     return tuple(findings)
@@ -412,7 +425,8 @@ def check_not_a_paper(claim: Claim, record: Record) -> tuple[Finding, ...]:
         if kind not in types:
             continue
         about = [n for n in record.notices if n.kind == link]
-        target = f" about {_notice_text(about[0])}" if about else ""
+        source = _notice_source(about[0]) if about else ""
+        target = f" about {source}" if source else ""
         pmid = about[0].pmid if about else None
         advice = f"; cite PMID {pmid} if that paper is meant" if pmid else ""
         return (
