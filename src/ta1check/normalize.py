@@ -45,6 +45,26 @@ def strip_markup(text: str) -> str:
     return html.unescape(text)
 
 
+#: A MathML formula as PubMed gives it (possibly indented over many lines).
+_MATH = re.compile(r"<(?:[A-Za-z]+:)?math\b.*?</(?:[A-Za-z]+:)?math>", re.S)
+_BETWEEN_TAGS = re.compile(r">\s+<")
+_SUP = re.compile(r"<sup>\s*", re.IGNORECASE)
+
+
+def display_text(text: str) -> str:
+    """PubMed's text as a terminal shows it: MathML reduced to the text it renders (as for
+    titles in ``record``), ``<sup>`` read as ``^`` (``10<sup>9</sup>`` is ``10^9``, as in
+    ``figures``), other inline markup dropped, entities decoded; each line's runs of
+    whitespace made one space, and blank lines dropped."""
+    if "<" in text:
+        text = _MATH.sub(
+            lambda m: _BETWEEN_TAGS.sub("><", _MATH_ANNOTATION.sub("", m.group())), text
+        )
+        text = _TAG.sub("", _SUP.sub("^", text))
+    lines = (" ".join(line.split()) for line in html.unescape(text).splitlines())
+    return "\n".join(line for line in lines if line)
+
+
 def _spell_greek(text: str) -> str:
     def name(match: re.Match[str]) -> str:
         letter = match.group()

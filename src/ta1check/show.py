@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 from rich.text import Text
 
+from .normalize import display_text
 from .pubmed.record import Record
 
 _MAX_AUTHORS = 10
@@ -55,7 +56,7 @@ def render_record(console: Console, record: Record) -> None:
         volume += f":{record.pages}" if record.pages else ""
     rows = [
         ("PMID", str(record.pmid)),
-        ("Title", record.title),
+        ("Title", display_text(record.title)),
         ("Authors", authors or "—"),
         ("Journal", f"{where} ({record.journal})" if record.journal != where else where),
         ("Date", f"{record.pub_date}{volume}"),
@@ -65,10 +66,14 @@ def render_record(console: Console, record: Record) -> None:
         ("Type", "; ".join(record.publication_types) or "—"),
     ]
     for notice in record.notices:
-        rows.append((notice.kind, f"{notice.reference} (PMID {notice.pmid})"))
+        reference = display_text(notice.reference) or "—"
+        rows.append(
+            (notice.kind, f"{reference} (PMID {notice.pmid})" if notice.pmid else reference)
+        )
     for label, value in rows:
         line = Text(f"{label:>12}  ", style="bold")
         line.append(value)
         console.print(line)
-    console.print(Text("    Abstract  ", style="bold") + Text(record.abstract or "— none —"))
+    abstract = display_text(record.abstract)
+    console.print(Text("    Abstract  ", style="bold") + Text(abstract or "— none —"))
     console.print()
