@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -154,3 +155,145 @@ def test_retries_are_logged_with_v_and_silent_without_off_a_terminal(
     assert logged.code == 0
     assert "NCBI answered HTTP 503; retrying in " in logged.stderr
     assert ", attempt 2 of 5" in logged.stderr
+
+
+# --- Newcomer ----------------------------------------------------------------------------------
+
+
+def test_check_help_lists_the_exit_codes(run) -> None:
+    out = run("check", "--help")
+    assert out.code == 0
+    lines = [" ".join(line.split()) for line in out.stdout.splitlines()]
+    for code in ("0 nothing at or above", "1 a finding at or above", "2 usage error", "3 no "):
+        assert any(line.startswith(code) for line in lines), code
+    assert any(line.startswith("4 internal error") for line in lines)
+
+
+def test_check_with_no_file_checks_the_claims_toml_here(
+    run, emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    missing = run("check")
+    assert missing.code == 2
+    assert "no claims file given, and there is no claims.toml in this folder" in missing.stderr
+    write(tmp_path / "claims.toml", CLAIMS)
+    out = run("check", "-q")
+    assert out.code == 0, out.stderr
+    assert out.stdout == "2 claims: 2 ok\n"
+
+
+def test_a_relative_cache_dir_in_the_config_file_is_from_that_files_folder(
+    run, emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = tmp_path / "project"
+    docs = project / "docs" / "chapter"
+    docs.mkdir(parents=True)
+    write(project / "pyproject.toml", '[tool.ta1check]\ncache-dir = ".cache/ta1check"\n')
+    write(docs / "claims.toml", CLAIMS)
+    monkeypatch.delenv("TA1CHECK_CACHE")
+    monkeypatch.chdir(docs)
+    config = run("config")
+    assert f"cache-dir   {project / '.cache' / 'ta1check'}  (pyproject.toml" in config.stdout
+    assert run("check", "-q").code == 0
+    assert (project / ".cache" / "ta1check" / "records.sqlite").is_file()
+    assert not (docs / ".cache").exists()
+    # from the command line or the environment, a relative path is from the working directory
+    monkeypatch.setenv("TA1CHECK_CACHE", "here")
+    assert f"cache-dir   {Path('here')}  ($TA1CHECK_CACHE)" in run("config").stdout
+
+
+def test_config_never_prints_none(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    out = run("config")
+    assert out.code == 0
+    assert "None" not in out.stdout
+    assert any(line.split()[:3] == ["email", "not", "set"] for line in out.stdout.splitlines())
+
+
+def test_show_prints_text_not_markup_and_no_blank_runs(run, emulator) -> None:
+    # real records: <i> in a title, <sub> in an abstract, indented MathML (29963580)
+    out = run("show", "30108519", "29963580")
+    assert out.code == 0, out.stderr
+    # the record as shown, not the [[claim]] to copy (which keeps PubMed's title as it is)
+    rows = [line for line in out.stdout.splitlines() if line[:14].strip()[:1].isupper()]
+    assert len(rows) >= 18
+    assert not [row for row in rows if re.search(r"</?[a-z]+[ >]", row)]
+    assert "(LEmin)" in out.stdout
+    assert 'A "Blood Relationship" Between' in out.stdout
+    assert "inhaled He3/Xe129MRI ventilation" in out.stdout
+    for row in rows:
+        assert "  " not in row[14:], row  # after the label column
+
+
+def _corpus_xml(pmid: int) -> bytes:
+    """A real record's PubmedArticle from the corpus files (tests/data/corpus)."""
+    import gzip
+
+    from corpus import CORPUS_DIR
+    from emulator import split_articles
+
+    for path in sorted(CORPUS_DIR.glob("*.xml.gz")):
+        found = split_articles(gzip.decompress(path.read_bytes())).get(pmid)
+        if found is not None:
+            return found
+    raise LookupError(pmid)
+
+
+@pytest.mark.parametrize(
+    ("pmid", "message"),
+    [
+        # ErratumIn without a PMID (Expert Rev Gastroenterol Hepatol, 2013)
+        (
+            23985001,
+            "an erratum was published in Expert Rev Gastroenterol Hepatol. 2013 Nov;7(8):767 "
+            "(no PMID given)",
+        ),
+        # ErratumIn with a PMID
+        (
+            35649368,
+            "an erratum was published in Cell Rep. 2022 Jun 28;39(13):111044. "
+            "doi: 10.1016/j.celrep.2022.111044. (PMID 35767954)",
+        ),
+        # RetractionIn (Nature, 1980)
+        (
+            423962,
+            "PubMed marks this paper as retracted: the retraction notice was published in "
+            "Nature. 1980 Jan 3;283(5742):111 (PMID 7350521)",
+        ),
+    ],
+)
+def test_notice_messages_read_as_sentences(
+    run, emulator, tmp_path: Path, pmid: int, message: str
+) -> None:
+    emulator.add_record(_corpus_xml(pmid))
+    claims = write(tmp_path / "claims.toml", f"[[claim]]\npmid = {pmid}\n")
+    out = run("check", str(claims), "--report", "json")
+    messages = [f["message"] for f in json.loads(out.stdout)["results"][0]["findings"]]
+    assert message in messages
+
+
+def test_every_notice_message_of_the_corpus_reads_well() -> None:
+    """Every real record with a notice (../shared/pubmed and tests/data/corpus): the messages
+    name the notice's reference and PMID when PubMed gives them, and never 'None' or a dangling
+    'no PMID:'."""
+    from corpus import corpus_records
+    from ta1check.checks import check_integrity, check_not_a_paper
+    from ta1check.claims import Claim
+
+    seen = 0
+    for pmid, record in corpus_records().items():
+        if not record.notices:
+            continue
+        claim = Claim(index=0, pmid_raw=str(pmid), pmid=pmid)
+        for finding in (*check_integrity(claim, record), *check_not_a_paper(claim, record)):
+            seen += 1
+            text = finding.message
+            assert "None" not in text and "no PMID:" not in text and "PMID None" not in text
+            assert "  " not in text and not text.endswith((" ", ":", ";"))
+            linked = [n for n in record.notices if n.reference and n.reference in text]
+            for notice in linked:
+                if notice.pmid:
+                    assert f"{notice.reference} (PMID {notice.pmid})" in text
+                else:
+                    assert f"{notice.reference} (no PMID given)" in text
+    assert seen > 100
