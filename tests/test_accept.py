@@ -490,3 +490,34 @@ def test_config_lists_the_acceptances_and_their_lines(run, workdir) -> None:
         "accept author-mismatch for claim smith-lancet until 2027-06-30: first author of "
         "the erratum (ta1check.toml:6)"
     ) in " ".join(outcome.stdout.split())
+
+
+def test_the_html_page_marks_the_accepted_finding(run, emulator, workdir) -> None:
+    from html.parser import HTMLParser
+
+    path = claims(workdir, BOTH)
+    page = run("check", str(path), "--report", "html", "--today", "2026-11-25").stdout
+
+    class Accepted(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.classes: list[str] = []
+            self.notes: list[str] = []
+            self._in_note = False
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            cls = dict(attrs).get("class") or ""
+            if tag == "li" and "finding" in cls.split():
+                self.classes.append(cls)
+            self._in_note = tag == "span" and cls == "note"
+
+        def handle_data(self, data: str) -> None:
+            if self._in_note:
+                self.notes.append(data)
+                self._in_note = False
+
+    parser = Accepted()
+    parser.feed(page)
+    assert sum("accepted" in c.split() for c in parser.classes) == 2
+    assert f"accepted (until 2027-06-30): {REASON}" in parser.notes
+    assert "accepted: first author of the erratum" in parser.notes
