@@ -230,6 +230,17 @@ def _style(style: str, r: _Ref) -> tuple[str, list[tuple[str, str]], bool]:
         if r.kind != "journal":
             return f"{head}. {year}. {src}. {r.publisher or ''}.", names, etal
         return f"{head}. {year}. {title}. {src} {vol}:{_pages(r)}.", names, etal
+    if style == "harvard":  # British Journal of Cancer's
+        names, etal = _cut(r, 6, 3)
+        parts = [f"{s} {g}".strip() for s, g in names]
+        head = (
+            ", ".join(parts) + " et al"
+            if etal
+            else (", ".join(parts[:-1]) + " and " + parts[-1] if len(parts) > 1 else "".join(parts))
+        )
+        if r.kind != "journal":
+            return f"{head} ({year}) {src}. {r.publisher or ''}", names, etal
+        return f"{head} ({year}) {title}. {src} {vol}: {_pages(r)}", names, etal
     if style == "apa":
         names, etal = _cut(r, 20, 19)
         head = _apa_names(names, etal)
@@ -261,7 +272,10 @@ def _with_ids(style: str, printed: str, r: _Ref) -> str:
 class _Inline:
     """A paragraph's text with its in-text citations (rids, ranges expanded)."""
 
-    def __init__(self, numbers: dict[str, int], by_number: dict[int, str]) -> None:
+    def __init__(
+        self, numbers: dict[str, int], by_number: dict[int, str], numbered: bool = False
+    ) -> None:
+        self.numbered = numbered
         self.parts: list[str] = []
         self.rids: set[str] = set()
         self.numbers, self.by_number = numbers, by_number
@@ -274,7 +288,32 @@ class _Inline:
             if tag in _SKIP or tag == "math":
                 pass
             elif tag == "xref" and child.get("ref-type") == "bibr":
+                # superscript in the markup, or a bare number its journal's stylesheet
+                # prints as a superscript (no bracket around it)
+                so_far = "".join(self.parts)
+                bracketed = so_far.rfind("[") > so_far.rfind("]") or so_far.rfind(
+                    "("
+                ) > so_far.rfind(")")
+                bare = re.fullmatch(r"\d+(?:\s*[-\u2013]\s*\d+)?", "".join(child.itertext()))
+                after_sup = bool(self.parts) and self.parts[-1] == "</sup>"
+                sup = any(_local(e.tag) == "sup" for e in child.iter()) or bool(
+                    self.numbered and bare and (after_sup or not bracketed)
+                )
+                if sup:
+                    self.parts.append("<sup>")
                 self._xref(child)
+                if sup:
+                    self.parts.append("</sup>")
+            elif tag == "sup" and any(
+                _local(e.tag) == "xref" and e.get("ref-type") == "bibr" for e in child.iter()
+            ):  # a superscript citation: a web page keeps it as <sup>
+                self.parts.append("<sup>")
+                self.walk(child)
+                self.parts.append("</sup>")
+            elif tag == "sup" and re.fullmatch(r"\s*[,\u2013-]\s*", "".join(child.itertext())):
+                self.parts.append("<sup>")  # the comma between two superscript citations
+                self.walk(child)
+                self.parts.append("</sup>")
             else:
                 self.walk(child)
             self._data(child.tail)
@@ -290,7 +329,7 @@ class _Inline:
             self.rids.add(rid)
         if self.last_xref and rid in self.numbers:
             prev_rid, at = self.last_xref
-            between = "".join(self.parts[at + 1 :])
+            between = re.sub(r"</?sup>", "", "".join(self.parts[at + 1 :]))
             if _DASH.match(between) and prev_rid in self.numbers:
                 for n in range(self.numbers[prev_rid] + 1, self.numbers[rid]):
                     if n in self.by_number:
@@ -304,7 +343,11 @@ class _Inline:
         self.last_xref = (rid, len(self.parts) - 1)
 
     def text(self) -> str:
-        return " ".join("".join(self.parts).split())
+        text = " ".join("".join(self.parts).split())
+        # superscripts side by side read as one ("4", ",", "6" -> "4,6"), attached to the word
+        text = re.sub(r"\s*<sup>\s*", "<sup>", text)
+        text = re.sub(r"\s*</sup>\s*<sup>", "", text)
+        return re.sub(r"\s*</sup>", "</sup>", text)
 
 
 def render(name: str, citations: str = "as-printed") -> Rendered:
@@ -329,7 +372,7 @@ def render(name: str, citations: str = "as-printed") -> Rendered:
     emit(f"# {title}")
 
     def paragraph(p: ET.Element, prefix: str = "") -> None:
-        inline = _Inline(numbers, by_number)
+        inline = _Inline(numbers, by_number, numbered)
         inline.walk(p)
         text = inline.text()
         if not text:
@@ -415,6 +458,8 @@ def _restyle(text: str, how: str) -> str:
             return numbers.translate(_SUPERSCRIPT)
         return f"({numbers.replace(',', ', ')})"
 
+    # a journal that prints superscripts: its groups are restyled as the bracketed ones
+    text = re.sub(r"<sup>(" + _NUMS + r")</sup>", r" [\1]", text)
     if how in ("parens", "none"):
         return _GROUP.sub(one, text)
     # superscripts sit after the punctuation: "… disease.[3]" prints "… disease.³"
@@ -528,10 +573,14 @@ def _runs(paragraph: Any, text: str, superscripts: bool) -> None:
     pieces: list[tuple[str, str]] = []  # (kind, text)
     pos = 0
     marks = list(_GROUP.finditer(text)) if superscripts else []
-    for m in marks:
+    marks += list(re.finditer(r"<sup>(.*?)</sup>", text))
+    for m in sorted(marks, key=lambda m: m.start()):
         pieces.append(("text", text[pos : m.start()]))
-        numbers = re.sub(r"\]\s*([,\u2013-])\s*\[", r"\1", m.group(0))
-        pieces.append(("sup", re.sub(r"\s+", "", numbers.strip("[]"))))
+        if m.group(0).startswith("<sup>"):  # printed as a superscript: stays where it is
+            pieces.append(("printed", m.group(1)))
+        else:
+            numbers = re.sub(r"\]\s*([,\u2013-])\s*\[", r"\1", m.group(0))
+            pieces.append(("sup", re.sub(r"\s+", "", numbers.strip("[]"))))
         pos = m.end()
     pieces.append(("text", text[pos:]))
     # "disease [3]." -> "disease.³": the punctuation moves before the superscript
@@ -546,7 +595,7 @@ def _runs(paragraph: Any, text: str, superscripts: bool) -> None:
             else:
                 pieces[i - 1] = ("text", before)
     for kind, piece in pieces:
-        if kind == "sup":
+        if kind in ("sup", "printed"):
             paragraph.add_run(piece).font.superscript = True
             continue
         at = 0
@@ -610,6 +659,8 @@ def jats_links(name: str) -> frozenset[tuple[int, str]]:
     numbers = {r.rid: r.number for r in (_read_ref(e, i) for i, e in enumerate(plain.iter("ref")))}
     by_number = {n: rid for rid, n in numbers.items()}
     out: set[tuple[int, str]] = set()
+    for sub in list(root.iter("sub-article", "response")):  # a translation, a reply: not read
+        sub.getparent().remove(sub)
     for p in root.iter():
         xrefs = [x for x in p if x.tag == "xref" and x.get("ref-type") == "bibr"]
         for i, x in enumerate(xrefs):

@@ -126,9 +126,9 @@ def test_draft_resolves_and_pairs(run, tmp_path: Path, name: str, fmt: str) -> N
     rendered = render(name)
     rid_of_pmid = {t.pmid: t.rid for t in rendered.references if t.pmid}
     paired = [(c["line"], rid_of_pmid[c["pmid"]]) for c in claims if "figure" in c]
-    assert paired
+    assert paired or not rid_of_pmid  # an article whose references carry no PMID pairs none
     right = sum(pair in case.links for pair in paired)
-    assert right / len(paired) >= 0.95, [p for p in paired if p not in case.links][:5]
+    assert right / max(1, len(paired)) >= 0.95, [p for p in paired if p not in case.links][:5]
     assert "# inferred" not in out.stdout
 
 

@@ -54,10 +54,11 @@ def test_the_manifest_names_every_article_its_journal_and_licence() -> None:
     rows = {
         cells[0]: cells
         for line in manifest.splitlines()
-        if line.startswith("| ") and ".nxml" in line
+        if line.startswith("| ") and re.search(r"\.n?xml ", line)
         for cells in [[c.strip() for c in line.strip("|").split("|")]]
     }
-    assert set(rows) == {p.name for p in ARTICLES.glob("*.nxml")} == set(CORPUS)
+    files = {p.name for p in ARTICLES.iterdir() if p.suffix in (".nxml", ".xml")}
+    assert set(rows) == files == set(CORPUS)
     assert len({r[1] for r in rows.values()}) >= 7  # journals
     assert all(r[-1] for r in rows.values())  # a licence for each
 
@@ -108,9 +109,9 @@ def test_in_text_links_over_the_corpus(tmp_path: Path) -> None:
         totals[form] = [right, found_n, truth_n]
     for form, (right, found_n, truth_n) in totals.items():
         if form == "parens":
-            # "(1, 2)" cannot be told from an enumeration "never (0), hardly ever (1) …" or a
-            # bare count: the one form below the targets
-            assert right / found_n >= 0.94 and right / truth_n >= 0.99, form
+            # "(1, 2)" next to codes and counts ("never (0), hardly ever (1) …", "km (2)",
+            # "equation (4)"): those are told apart (precision 0.941 before, 0.997 now)
+            assert right / found_n >= 0.98 and right / truth_n >= 0.99, form
         else:
             assert right / found_n >= 0.99 and right / truth_n >= 0.99, form
 
@@ -309,9 +310,9 @@ def test_draft_resolves_every_reference_with_a_pmid(run, tmp_path: Path, name: s
     # a figure claim cites what its sentence cites: its reference is linked from that line
     rid_of_pmid = {t.pmid: t.rid for t in rendered.references if t.pmid}
     paired = [(c["line"], rid_of_pmid[c["pmid"]]) for c in claims if "figure" in c]
-    assert paired
+    assert paired or not rid_of_pmid  # an article whose references carry no PMID pairs none
     right = sum(pair in rendered.links for pair in paired)
-    assert right / len(paired) >= 0.95, [p for p in paired if p not in rendered.links][:5]
+    assert right / max(1, len(paired)) >= 0.95, [p for p in paired if p not in rendered.links][:5]
     # a research article's figures are paired only with what their own sentence cites
     assert "# inferred" not in out.stdout
 
@@ -369,6 +370,8 @@ def test_drafted_references_check_clean_against_their_own_records(run, tmp_path,
     article = write(tmp_path / f"{name}.md", rendered.markdown)
     drafted = tomllib.loads(run("draft", str(article), "--offline").stdout)
     journal = {t.pmid for t in rendered.references if t.pmid and t.kind == "journal"}
+    if not journal:
+        pytest.skip("its references carry no PMID (DOIs only, or no identifier)")
     claims = [c for c in drafted["claim"] if "figure" not in c and c["pmid"] in journal]
     text = "".join(
         f'[[claim]]\nid = "{c["id"]}"\npmid = {c["pmid"]}\n'

@@ -11,6 +11,7 @@ are read.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -133,6 +134,8 @@ def numbered_candidates(sentence: str, form: Form, highest: int) -> list[Found]:
             and re.match(r"\s+[a-z]", sentence[m.end() :])
         ):
             continue  # an enumeration: "we expected that (1) lysis … and (2) …"
+        if form is Form.PARENTHESES and _value_in_parentheses(before, sentence[m.end() :]):
+            continue
         if m.group(1) is None:  # Unicode superscripts
             if _UNIT_BEFORE.search(before) or _POWER_BEFORE.search(before):
                 continue
@@ -142,6 +145,66 @@ def numbered_candidates(sentence: str, form: Form, highest: int) -> list[Found]:
         if numbers:
             found.append(Found(m.start(), m.end(), m.group(0), numbers=numbers))
     return found
+
+
+#: Words a parenthesized number names a thing after: "equation (4)", "step (2)", "Table (3)".
+_NAMED_BY_NUMBER = re.compile(
+    r"\b(?:equations?|eqs?\.?|formulae?|steps?|figures?|figs?\.?|tables?|panels?|appendix|"
+    r"sections?|chapters?|hypothes[ie]s|criteri(?:on|a)|items?|questions?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _value_in_parentheses(before: str, after: str) -> bool:
+    """Whether "(2)" is a value, not a citation: a power or an index the text lost its
+    superscript of ("km (2)", "adjusted R (2)= 0.36", "mc (2)7000"), a thing's number
+    ("equation (4)"), or a code in a list of codes ("never (0), hardly ever (1), …")."""
+    if re.match(r"[=\w\u00b2\u00b3]", after):  # "(2)= 0.363", "(2)7000"
+        return True
+    if re.search(r"(?:^|[\s(])(?:[A-Z]|[xyzrnp]|[kcmdµμn]?m|ft)\s*$", before):  # "R (2)", "km (2)"
+        return True
+    return bool(_NAMED_BY_NUMBER.search(before))
+
+
+_COUNT_WORDS = r"(?:none|one|two|three|four|five|six|seven|eight|nine|ten)"
+
+
+def value_series(
+    sentence: str, found: list[Found], cited_before: int = 0, highest: int = 0
+) -> set[int]:
+    """Indices into ``found`` of parenthesized numbers that are a list of codes or counts
+    ("never (0), hardly ever (1), occasionally (2)", "mild (1-3), moderate (4-6) and severe
+    (7-10)", "P. geniculatus (01), T. lenti (94), T. sordida (one)"): three or more
+    parenthesized numbers in the sentence, one of them no reference number (0, "01", "one",
+    more than the list's ``highest``); or three or more, each after a word, running on by one
+    over numbers the article has cited before (``cited_before``: the highest so far), which a
+    first citation of them would not do."""
+    groups = [
+        (i, f)
+        for i, f in enumerate(found)
+        if f.numbers
+        and f.text.lstrip().startswith("(")
+        and re.search(r"[A-Za-z]\s*$", sentence[: f.start])
+    ]
+    if not groups:
+        return set()
+    every = re.findall(
+        rf"\(\s*(\d+(?:\s*[-\u2013]\s*\d+)?|{_COUNT_WORDS})\s*\)", sentence, re.IGNORECASE
+    )
+
+    def no_reference(group: str) -> bool:
+        numbers = re.findall(r"\d+", group)
+        return not numbers or any(
+            n == "0" or n.startswith("0") or (highest and int(n) > highest) for n in numbers
+        )
+
+    coded = len(every) >= 3 and any(no_reference(g) for g in every)
+    runs_on = (
+        len(groups) >= 3
+        and max(groups[-1][1].numbers) <= cited_before
+        and all(b.numbers[0] == a.numbers[-1] + 1 for (_, a), (_, b) in itertools.pairwise(groups))
+    )
+    return {i for i, _ in groups} if coded or runs_on else set()
 
 
 def choose_forms(sentences: Iterable[str], highest: int) -> frozenset[Form]:
@@ -179,8 +242,11 @@ def find(
 
     found: list[Found] = []
     covered: list[tuple[int, int]] = []
-    for m in re.finditer(r"\(([^()]+)\)", sentence):
-        parts = m.group(1).split(";")
+    # "(Smith et al., 2005)", and in brackets inside a parenthesis as eLife prints them:
+    # "(e.g., tooth enamel [Spalding et al., 2005])"
+    for m in re.finditer(r"\(([^()\[\]]+)\)|\[([^\[\]()]+)\]", sentence):
+        inner = m.group(1) if m.group(1) is not None else m.group(2)
+        parts = inner.split(";")
         hits = [_PAREN_PART.match(p) for p in parts]
         if any(hits):
             covered.append(m.span())

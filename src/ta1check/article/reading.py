@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..normalize import name_key
 from ..textfile import TextFileError, read_bytes, read_text
-from .intext import Found, choose_forms, find, without_citations
+from .intext import Found, choose_forms, find, value_series, without_citations
 from .jats import JatsError, read_jats
 from .model import Article, Block, InText, Reference, Sentence
 from .readers import HtmlBlocks, detect_format, markdown_blocks, text_blocks
@@ -108,12 +108,16 @@ def analyse(
 
     sentences: list[Sentence] = []
     citations: list[InText] = []
+    cited_before = 0
     for p_index, block, text, pos, section in pieces:
         index = len(sentences)
         if marked is not None:
             found = _marked_in(marked.get(p_index, ()), pos, len(text))
         else:
             found = find(text, highest=highest, forms=forms, surnames=surnames)
+            codes = value_series(text, found, cited_before, highest)
+            found = [f for i, f in enumerate(found) if i not in codes]
+        cited_before = max([cited_before, *(n for f in found for n in f.numbers)])
         if forms:  # "John et al. [13]": where numbers cite, the number is the citation
             found = [f for f in found if not f.narrative]
         sentences.append(

@@ -296,7 +296,8 @@ def _looks_like_reference(text: str) -> bool:
     """An entry without identifiers: a name first and a year in it."""
     return bool(
         len(text) >= 20
-        and re.match(r"[A-Z\u00c0-\u024f]", text)
+        # a name, or an organisation's that starts with digits ("14CHRONO Centre", "3M")
+        and re.match(r"[A-Z\u00c0-\u024f]|\d+[A-Z]", text)
         and re.search(r"\b(?:1[6-9]|20)\d\d[a-z]?\b", text)
     )
 
