@@ -37,19 +37,21 @@ def _toml(value: str) -> str:
 
 
 def thousand_claims(folder: Path, n: int = 1000) -> CheckRun:
-    """The run: ``n`` claims of real records, evaluated with evidence passages attached."""
-    records = [
+    """The run: ``n`` claims of real records, evaluated with evidence passages attached
+    (past the corpus's records, they are cited again by further claims)."""
+    usable = [
         r
         for _, r in sorted(corpus_records().items())
         if isinstance(r, Record) and r.authors and r.year and r.abstract and not r.is_book
-    ][:n]
+    ]
+    records = [usable[i % len(usable)] for i in range(n)]
     evidence: dict[int, tuple[Passage, ...]] = {}
-    lines = ['[article]\ntitle = "A review of 1,000 citations"\n']
+    lines = [f'[article]\ntitle = "A review of {n:,} citations"\n']
     for i, r in enumerate(records):
         first = r.authors[0].last_name or r.authors[0].display
         year = r.year + 1 if i % 10 == 3 else r.year
         first = "Nobody" if i % 10 == 7 else first
-        pmid = 99_999_000 + i if i % 50 == 11 else r.pmid
+        pmid = 99_000_000 + i if i % 50 == 11 else r.pmid
         citation = f"{first} et al., {r.iso_abbreviation or r.journal} ({year})"
         claim = [f'[[claim]]\nid = "c{i:04d}"\npmid = {pmid}\ncitation = {_toml(citation)}']
         match = _PERCENT.search(r.abstract)

@@ -146,7 +146,7 @@ def test_the_repositorys_claims_as_an_editor_sees_them(run, emulator, tmp_path, 
         message = expected[0]["findings"][0]["message"]
         assert first.locator(".message").first.inner_text() == message
         assert first.locator(".message").first.is_visible()
-    labels = page.page.locator("article.claim .label").all_inner_texts()
+    labels = page.page.locator("article.claim .label").all_text_contents()
     assert labels == [r["id"] for r in expected]
     page.shot("review-desktop.png")
     assert page.left == [] and page.errors == []
@@ -185,7 +185,7 @@ def test_a_thousand_claims_stay_usable(thousand, open_page):
     assert len(passages) > 200
     drawn = page.page.evaluate(
         """() => Object.fromEntries([...document.querySelectorAll('article.claim')].map(a => [
-            a.querySelector('.label').innerText,
+            a.querySelector(".label").textContent,
             [...a.querySelectorAll('.passage')].map(p => ({
                 text: p.querySelector('.ptext').textContent,
                 marks: [...p.querySelectorAll('mark')].map(m => m.textContent),
@@ -221,7 +221,7 @@ def test_a_thousand_claims_stay_usable(thousand, open_page):
         "() => document.querySelectorAll('article.claim:not([hidden])').length >= 1"
         " && document.querySelectorAll('article.claim:not([hidden])').length < 1000"
     )
-    visible = page.page.locator("article.claim:not([hidden]) .label").all_inner_texts()
+    visible = page.page.locator("article.claim:not([hidden]) .label").all_text_contents()
     assert some.claim.label in visible
     # printing shows every claim, filtered or not, and no filter
     page.page.emulate_media(media="print")

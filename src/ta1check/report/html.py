@@ -20,6 +20,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from typing import TextIO
 from urllib.parse import quote
 
@@ -31,7 +32,7 @@ from ..figures import FigureStatus, FigureVerdict
 from ..findings import Finding, Status
 from ..results import ArticleFinding, CheckRun, Result
 from ..suggest import Suggestion
-from .common import display_path, location, pmid_text
+from .common import display_path, pmid_text
 from .view import ORDER, hidden_note
 
 PUBMED = "https://pubmed.ncbi.nlm.nih.gov/"
@@ -190,9 +191,12 @@ def _suggestion(s: Suggestion) -> SuggestionView:
     return SuggestionView(s.pmid, s.citation, s.title, ", ".join(s.reasons), tuple(links))
 
 
-def claim_view(result: Result, index: int) -> ClaimView:
+def claim_view(result: Result, index: int, path: str | None = None) -> ClaimView:
+    """The view of ``result``, the ``index``-th claim shown; ``path``: its claims file as
+    shown (``display_path``), when the caller already has it."""
     claim, record = result.claim, result.record
-    path, line = location(result)
+    path = display_path(result.source.path) if path is None else path
+    line = claim.line or 1
     links: list[Link] = []
     if claim.pmid is not None:
         links.append(Link("PubMed", f"{PUBMED}{claim.pmid}/"))
@@ -242,13 +246,17 @@ def _groups(run: CheckRun, show: frozenset[Status]) -> Iterator[Group]:
     """One group per status shown, problems first; each read lazily, in one pass."""
     counts = run.summary.by_status
     index = 0
+    paths: dict[Path, str] = {}  # display_path resolves the path: once per claims file
 
     def views(status: Status) -> Iterator[ClaimView]:
         nonlocal index
         for r in run.results:
             if r.status is status:
                 index += 1
-                yield claim_view(r, index)
+                path = paths.get(r.source.path)
+                if path is None:
+                    path = paths[r.source.path] = display_path(r.source.path)
+                yield claim_view(r, index, path)
 
     for status in ORDER:
         if status in show and counts[status]:
