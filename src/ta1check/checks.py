@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from . import names
+from . import bibfields, names
 from .claims import Claim
 from .design import check_design
 from .evidence import Passage, find_evidence
@@ -203,7 +203,7 @@ def check_author(claim: Claim, record: Record) -> tuple[Finding, ...]:
             findings.append(
                 _finding(Code.AUTHOR_MISMATCH, "first_author", stated, first.display, message)
             )
-    if (second and not findings) and (
+    if (second and not findings and len(claim.stated_author_list[0]) < 2) and (
         len(record.authors) < 2 or not names.compare(second, record.authors[1]).surname
     ):
         actual = record.authors[1].display if len(record.authors) > 1 else None
@@ -219,6 +219,96 @@ def check_author(claim: Claim, record: Record) -> tuple[Finding, ...]:
             )
         )
     return tuple(findings)
+
+
+def check_authors(claim: Claim, record: Record) -> tuple[Finding, ...]:
+    """The whole printed author list, from its second name (the first is ``check_author``'s)."""
+    printed, et_al = claim.stated_author_list
+    if len(printed) < 2 and et_al is not False:
+        return ()
+    verdict = bibfields.compare_author_list(printed, et_al, record.authors, record.authors_complete)
+    if verdict is None:
+        return ()
+    shown = bibfields.shown_list(
+        record.authors, max(len(printed), verdict.position) + 1, record.authors_complete
+    )
+    severity = Severity.WARNING if verdict.difference is bibfields.ListDifference.INITIALS else None
+    cut = " et al." if et_al else ""
+    return (
+        _finding(
+            Code.AUTHORS_MISMATCH,
+            "authors",
+            ", ".join(printed) + cut,
+            shown,
+            f"{verdict.detail}: PubMed lists {shown}",
+            severity=severity,
+        ),
+    )
+
+
+def _stated_location(claim: Claim) -> str:
+    volume, issue, pages = claim.stated_volume, claim.stated_issue, claim.stated_pages
+    out = volume or ""
+    if issue:
+        out += f"({issue})"
+    if pages:
+        out = f"{out}:{pages}" if out else pages
+    return out
+
+
+def _record_location(record: Record) -> str:
+    return bibfields.location(record.volume, record.issue, record.pages)
+
+
+def _location_finding(code: Code, field: str, stated: str, pubmed: str, claim: Claim,
+                      record: Record) -> Finding:  # fmt: skip
+    return _finding(
+        code,
+        field,
+        stated,
+        pubmed,
+        f"PubMed says {_record_location(record)}, the article says {_stated_location(claim)}"
+        f" (the {field} {'are' if field == 'pages' else 'is'} {pubmed}, not {stated})",
+    )
+
+
+def check_volume(claim: Claim, record: Record) -> tuple[Finding, ...]:
+    stated = claim.stated_volume
+    if not stated or not record.volume:
+        return ()
+    mine, theirs = bibfields.parse_part(stated), bibfields.parse_part(record.volume)
+    if mine is None or theirs is None or bibfields.volume_agrees(mine, theirs):
+        return ()
+    return (
+        _location_finding(Code.VOLUME_MISMATCH, "volume", stated, record.volume, claim, record),
+    )
+
+
+def check_issue(claim: Claim, record: Record) -> tuple[Finding, ...]:
+    stated = claim.stated_issue
+    if not stated or not (record.issue or record.volume):
+        return ()
+    mine = bibfields.parse_part(stated)
+    theirs = bibfields.parse_part(record.issue) if record.issue else bibfields.Part(())
+    volume = bibfields.parse_part(record.volume) if record.volume else None
+    if mine is None or theirs is None:
+        return ()
+    if not record.issue and (volume is None or volume.supplement is None):
+        return ()  # PubMed gives no issue: nothing to compare with
+    if bibfields.issue_agrees(mine, theirs, volume):
+        return ()
+    shown = record.issue or record.volume
+    return (_location_finding(Code.ISSUE_MISMATCH, "issue", stated, shown, claim, record),)
+
+
+def check_pages(claim: Claim, record: Record) -> tuple[Finding, ...]:
+    stated = claim.stated_pages
+    if not stated or not record.pages:
+        return ()
+    mine, theirs = bibfields.parse_pages(stated), bibfields.parse_pages(record.pages)
+    if mine is None or theirs is None or bibfields.pages_agree(mine, theirs):
+        return ()
+    return (_location_finding(Code.PAGES_MISMATCH, "pages", stated, str(theirs), claim, record),)
 
 
 def check_journal(claim: Claim, record: Record) -> tuple[Finding, ...]:
@@ -556,8 +646,12 @@ RECORD_CHECKS: tuple[Check, ...] = (
     check_title,
     check_year,
     check_author,
+    check_authors,
     check_journal,
     check_doi,
+    check_volume,
+    check_issue,
+    check_pages,
     check_abstract,
     check_integrity,
     check_not_a_paper,

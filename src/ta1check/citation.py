@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .bibfields import parse_pages
 from .names import comma_list_length, is_group, read_name, split_authors, top_level_commas
 
 _YEAR_AT_END = re.compile(
@@ -18,6 +19,29 @@ _YEAR_AT_END = re.compile(
 _ET_AL = re.compile(r"\s*,?\s*\bet\.?\s*al\b\.?", re.IGNORECASE)
 #: A group's name that ends with its acronym: "…, Nutrition and Allergies (NDA)".
 _ENDS_WITH_ACRONYM = re.compile(r"\([^()\s]{2,15}\)\s*$")
+
+#: A title that opens with a person's name and a comma: the author list was cut short.
+_NAME_OPENS = re.compile(
+    r"(?:[A-Z][a-z]?\.[\s-]*)+[A-Z\u00c0-\u024f][\w'\u2019-]*,|[A-Z][\w'\u2019-]+ [A-Z]{1,4},"
+)
+
+# Where the paper is, at the end of a short citation: volume, issue, pages.
+_Y = r"(?P<year>1[6-9]\d\d|20\d\d)[a-z]?"
+_VOL = r"(?P<volume>\d{1,5}[A-Za-z]?(?:\s*(?:Pt|Part|Suppl|Supplement)\.?\s*\d{0,3})?)"
+_ISS = r"(?:\s*\((?P<issue>[^()]{1,20})\))?"
+_PG_ONE = r"[A-Za-z]{0,5}\.?\s?\d{1,20}[A-Za-z]{0,2}"  # SAGE's 17-digit article numbers
+_PG = rf"(?P<pages>{_PG_ONE}(?:\s*[-\u2010-\u2015]\s*{_PG_ONE})?(?:\.e\d+)?)"
+_LOCATION_TAILS = (
+    # Vancouver, AMA: "Hepatology. 1998;27(5):1383-7." / "1998 May;27:1383-7"
+    re.compile(
+        rf"[\s.,]+{_Y}(?:\s+[A-Z][a-z]{{2}}(?:\s+\d{{1,2}})?)?\s*;\s*{_VOL}?{_ISS}\s*:\s*{_PG}"
+        r"\s*\.?$"
+    ),
+    # BMC: "Hepatology 1998, 27:1383-1387."
+    re.compile(rf"[\s.,]+{_Y}\s*,\s*{_VOL}{_ISS}\s*:\s*{_PG}\s*\.?$"),
+    # Nature, Science, PNAS, Cell: "Science 309, 2010-2013 (2005)."
+    re.compile(rf"[\s.,]+{_VOL}{_ISS}\s*,\s*{_PG}\s*\(\s*{_Y}\s*\)\s*\.?$"),
+)
 
 
 @dataclass(frozen=True)
@@ -34,6 +58,13 @@ class ParsedCitation:
     #: "Centers for Disease Control and Prevention (CDC)"); ``first_author`` is the surname.
     first_author_printed: str | None = None
     second_author_printed: str | None = None
+    #: Every author as printed, when the citation is a whole reference that lists them
+    #: ("Chien RN, Liaw YF, Atkins M. Title. Hepatology. 1998;…"); empty for a short citation,
+    #: whose list is cut by convention. ``et_al`` says whether the printed list was cut.
+    authors: tuple[str, ...] = ()
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
 
 
 def parse_citation(text: str) -> ParsedCitation:
@@ -48,11 +79,23 @@ def parse_citation(text: str) -> ParsedCitation:
     """
     raw = text
     text = " ".join(text.split())
+    whole = _whole_reference(raw, text)
+    if whole is not None:
+        return whole
     year: int | None = None
-    m = _YEAR_AT_END.search(text)
-    if m:
-        year = int(m.group("year"))
-        text = text[: m.start()]
+    volume = issue = pages = None
+    for tail in _LOCATION_TAILS:
+        m = tail.search(text)
+        if m:
+            year = int(m.group("year"))
+            volume, issue, pages = _location(m.group("volume"), m.group("issue"), m.group("pages"))
+            text = text[: m.start()]
+            break
+    else:
+        m = _YEAR_AT_END.search(text)
+        if m:
+            year = int(m.group("year"))
+            text = text[: m.start()]
     text = text.strip(" ,.;:")
 
     et_al = False
@@ -82,6 +125,57 @@ def parse_citation(text: str) -> ParsedCitation:
         second_author=_surname(second),
         first_author_printed=first,
         second_author_printed=second,
+        volume=volume,
+        issue=issue,
+        pages=pages,
+    )
+
+
+def _location(
+    volume: str | None, issue: str | None, pages: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """Volume, issue and pages as read from a citation's tail; pages that do not read as pages
+    are left out, never guessed."""
+    volume = " ".join(volume.split()) if volume else None
+    issue = " ".join(issue.split()).strip() if issue else None
+    pages = " ".join(pages.split()) if pages else None
+    if pages is not None and parse_pages(pages) is None:
+        pages = None
+    return volume or None, issue or None, pages
+
+
+def _whole_reference(raw: str, text: str) -> ParsedCitation | None:
+    """A citation that is a whole printed reference (Vancouver, AMA, APA, Harvard, BMC, PLoS,
+    Nature…), read by the reference parser: authors, journal and year all read, and a title
+    between them and the volume or pages after (so that a short citation whose journal is
+    abbreviated with periods is never taken for one)."""
+    if ". " not in text:
+        return None
+    from .article.references import read_fields  # the article side imports this module
+
+    fields = read_fields(text)
+    if not (fields.authors and fields.journal and fields.year and fields.title):
+        return None
+    if not (fields.volume or fields.pages) or len(fields.title.split()) < 2:
+        return None  # a whole reference says where the paper is; a journal's periods do not
+    if _NAME_OPENS.match(fields.title):
+        return None  # "X. Guo, iTRAQ-based…": the list did not end where the title begins
+    first = fields.authors[0]
+    second = fields.authors[1] if len(fields.authors) > 1 else None
+    volume, issue, pages = _location(fields.volume, fields.issue, fields.pages)
+    return ParsedCitation(
+        raw=raw,
+        first_author=_surname(first),
+        journal=fields.journal,
+        year=fields.year,
+        et_al=fields.et_al,
+        second_author=_surname(second),
+        first_author_printed=first,
+        second_author_printed=second,
+        authors=fields.authors,
+        volume=volume,
+        issue=issue,
+        pages=pages,
     )
 
 

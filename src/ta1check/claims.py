@@ -16,6 +16,7 @@ from typing import Any
 
 import tomli as tomllib  # compiled: faster than the standard library's copy
 
+from .bibfields import parse_pages, parse_part
 from .citation import ParsedCitation, parse_citation
 from .findings import Acceptance, Code, Severity
 from .tomlpos import positions
@@ -37,6 +38,11 @@ CLAIM_KEYS = (
     "journal",
     "year",
     "doi",
+    "volume",
+    "issue",
+    "pages",
+    "et_al",
+    "authors_complete",
     "line",
     "accept",
 )
@@ -77,6 +83,12 @@ class Claim:
     line: int | None = None  # of its [[claim]] header in the claims file
     #: Findings the claim accepts (``accept.py``).
     accept: tuple[Acceptance, ...] = ()
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    #: Whether the printed author list was cut with "et al." (``et_al = true``, or
+    #: ``authors_complete = false``); None when the claims file does not say.
+    et_al: bool | None = None
 
     @property
     def label(self) -> str:
@@ -104,6 +116,29 @@ class Claim:
     @property
     def stated_journal(self) -> str | None:
         return self.journal or (self.citation.journal if self.citation else None)
+
+    @property
+    def stated_volume(self) -> str | None:
+        return self.volume or (self.citation.volume if self.citation else None)
+
+    @property
+    def stated_issue(self) -> str | None:
+        return self.issue or (self.citation.issue if self.citation else None)
+
+    @property
+    def stated_pages(self) -> str | None:
+        return self.pages or (self.citation.pages if self.citation else None)
+
+    @property
+    def stated_author_list(self) -> tuple[tuple[str, ...], bool | None]:
+        """The printed author list and whether it was cut with "et al." (None: not said): the
+        ``authors`` key, else a whole reference given as the citation."""
+        if self.authors:
+            return self.authors, self.et_al
+        if self.citation and self.citation.authors and not self.first_author:
+            et_al = self.citation.et_al if self.et_al is None else self.et_al
+            return self.citation.authors, et_al
+        return (), None
 
     @property
     def stated_year(self) -> int | None:
@@ -304,6 +339,38 @@ class _Loader:
         citation_text = text("citation")
         citation = parse_citation(citation_text) if citation_text else None
         accepted = self._accept(index, raw.get("accept"))
+
+        def located(key: str, example: str, read: Any) -> str | None:
+            value = raw.get(key)
+            if value is None:
+                return None
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                value = str(value)
+            if not isinstance(value, str):
+                raise fail(key, f"expected a string such as {example}, got {type_name(value)}")
+            if not value.strip():
+                raise fail(key, "is empty")
+            if read(value.strip()) is None and not re.search(r"\d", value):
+                # PubMed's own odd values ("e20240066enerr") load; they are just not compared
+                raise fail(key, f"cannot read {value.strip()!r} as {key} (such as {example})")
+            return " ".join(value.split())
+
+        volume = located("volume", '"27" or "105 Suppl 2"', parse_part)
+        issue = located("issue", '"5", "3-4" or "Suppl 1"', parse_part)
+        pages = located("pages", '"1383-7", "e0123456" or "S12-S15"', parse_pages)
+        et_al: bool | None = None
+        for key, cut in (("et_al", True), ("authors_complete", False)):
+            value = raw.get(key)
+            if value is None:
+                continue
+            if not isinstance(value, bool):
+                raise fail(key, f"expected true or false, got {type_name(value)}")
+            said = value if cut else not value
+            if et_al is not None and said != et_al:
+                raise fail(key, "contradicts et_al (et_al = true is authors_complete = false)")
+            et_al = said
+            if not authors and not citation_text:
+                raise fail(key, "says whether the author list was cut, but the claim gives none")
         return Claim(
             index=index,
             pmid_raw=str(pmid_value),
@@ -321,6 +388,10 @@ class _Loader:
             article_line=line,
             line=self.positions.claim_line(index),
             accept=accepted,
+            volume=volume,
+            issue=issue,
+            pages=pages,
+            et_al=et_al,
         )
 
     def _accept(self, index: int, raw: object) -> tuple[Acceptance, ...]:

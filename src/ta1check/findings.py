@@ -58,6 +58,31 @@ class Code(enum.Enum):
         "MedlineTA.",
     )
     DOI_MISMATCH = ("doi-mismatch", Severity.ERROR, "The stated DOI differs from the record's.")
+    AUTHORS_MISMATCH = (
+        "authors-mismatch",
+        Severity.ERROR,
+        "The stated author list is not the record's: a co-author left out, added, misspelt or "
+        'out of order, or a list without "et al." that stops early; a warning when only '
+        "initials differ.",
+    )
+    VOLUME_MISMATCH = (
+        "volume-mismatch",
+        Severity.ERROR,
+        "The stated volume is not the record's (a part or supplement given on one side only, "
+        '"27" for "27 Pt 1", is tolerated).',
+    )
+    ISSUE_MISMATCH = (
+        "issue-mismatch",
+        Severity.WARNING,
+        'The stated issue is not the record\'s ("3" of a double issue "3-4" and "S1" for '
+        '"Suppl 1" are tolerated).',
+    )
+    PAGES_MISMATCH = (
+        "pages-mismatch",
+        Severity.ERROR,
+        'The stated pages are not the record\'s ("1383-7" is 1383-1387; the first page alone, '
+        "an online-only tail such as .e2, and a missing section letter are tolerated).",
+    )
     ABSTRACT_MISSING = (
         "abstract-missing",
         Severity.WARNING,
