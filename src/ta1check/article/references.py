@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
 
+from ..journals import ltwa
 from ..names import read_name, split_authors
 from .model import Block, Reference
 from .readers import MD_HEADING
@@ -69,11 +71,22 @@ _YEAR_LAST_TAIL = re.compile(
     rf"^(?P<head>.*?)[.,]?\s+{_VOLUME}{_ISSUE}\s*[,:]\s*{_PAGES}\s*\(\s*{_YEAR}\s*\)\s*\.?$"
 )
 _ET_AL = re.compile(r"[\s,]*\bet\.?\s*al\b\.?", re.IGNORECASE)
+_NAME_PARTICLE = r"(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ter|ten)\b"
+#: In a name, a title's colon or question, or a sentence after a period: "Tee EE. Promoting
+#: Production", "Walsh M. Commentary on" (a period after an initial may precede a particle
+#: or a surname: "R. C. de Peyer", "D. L. Van Horn").
+_NOT_A_NAME = re.compile(
+    rf"[:?!;]|(?<!\b[A-Z])\.\s+(?:[a-z]|[A-Z][a-z]+\s+\S)"
+    rf"|\.\s+[A-Z][a-z]+\s+(?!{_NAME_PARTICLE})[a-z]"
+)
 _VANCOUVER_NAME = re.compile(
     r"^(?:(?:and|&)\s+)?(?:[a-z]{1,3}\s+)*[A-Z\u00c0-\u024f][\w'\u2019-]+"
     r"(?:\s+[A-Z\u00c0-\u024f][\w'\u2019-]+)?\s+[A-Z][A-Za-z]{0,3}\.?$"
 )
-_INITIALS_FIRST = re.compile(r"^(?:[A-Z][a-z]?\.[\s-]*)+[A-Z\u00c0-\u024f][\w'\u2019-]+")
+_INITIALS_FIRST = re.compile(
+    r"^(?:[A-Z][a-z]?\.[\s-]*)+(?:(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ter|ten)\s+)*"
+    r"(?:[A-Z\u00c0-\u024f]|[a-z]{1,4}[A-Z])[\w'\u2019-]+"  # "deMayo"
+)
 
 
 _LONGEST = 3000
@@ -97,7 +110,10 @@ class Fields:
 def _authors(chunk: str) -> tuple[tuple[str, ...], bool] | None:
     """The names of an author list, and whether it was cut with "et al."; None unless every
     piece reads as a person or a group."""
-    et_al = bool(_ET_AL.search(chunk))
+    cuts = list(_ET_AL.finditer(chunk))
+    if cuts and chunk[cuts[-1].end() :].strip(" ,;."):
+        return None  # "Zhao F, Li D, et al. Correction to": the list ends at "et al."
+    et_al = bool(cuts)
     chunk = _ET_AL.sub("", chunk).strip(" ,;")
     if not chunk or len(chunk) > 2000:
         return None
@@ -118,13 +134,15 @@ def _authors(chunk: str) -> tuple[tuple[str, ...], bool] | None:
     if not names:
         return None
     for name in names:
-        if re.search(r"[:?!;]|\.\s+[a-z]", name):
-            return None  # a title's colon or sentence, not a name
+        if re.search(_NOT_A_NAME, name):
+            return None  # a title's colon or sentence ("Tee EE. Promoting Production"), not a name
         words = name.replace(",", " ").split()
         if not words or len(words) > 8 or re.search(r"\d", name) or len(name) > 90:
             return None
         if not re.match(
-            r"[A-Z\u00c0-\u024f]|(?:van|von|de|da|di|du|le|la|del|der|dos|ten|ter)\b", name
+            r"[A-Z\u00c0-\u024f]|(?:van|von|de|da|di|du|le|la|del|der|dos|ten|ter)\b"
+            r"|[a-z]{1,4}[A-Z][a-z]",  # "deMayo"
+            name,
         ):
             return None
         group = read_name(name).is_group
@@ -132,7 +150,11 @@ def _authors(chunk: str) -> tuple[tuple[str, ...], bool] | None:
             return None  # a list that did not split is no one's name
         # every word starts upper-case, save a person's particles and a group's small words
         allowed = _PARTICLES | _GROUP_WORDS if group else _PARTICLES
-        if any(w[0].islower() and w not in allowed for w in words if w[0].isalpha()):
+        if any(
+            w[0].islower() and w not in allowed and not re.match(r"[a-z]{1,4}[A-Z]", w)
+            for w in words
+            if w[0].isalpha()
+        ):
             return None
     return tuple(names), et_al
 
@@ -144,6 +166,29 @@ _PARTICLES = {
 _GROUP_WORDS = {"of", "for", "and", "the", "on", "in", "at", "to", "against", "with"}
 
 
+_FRAGMENT = re.compile(
+    r"(?:[A-Z][A-Za-z]{0,9}\.?\s+){0,3}(?P<last>[A-Z][a-z]{0,14}|[A-Z]{2,5})\."  # "MCN."
+)
+
+
+@cache
+def _ltwa_abbreviations() -> frozenset[str]:
+    """Every abbreviation ISO 4's word list gives ("physiol", "pharmacol", "anaesthesiol")."""
+    table = ltwa()
+    return frozenset(a for v in (*table.words.values(), *table.stems.values()) for a in v if a)
+
+
+def _abbreviated(piece: str) -> bool:
+    """Whether a piece of "Title. J. Physiol. Pharmacol" is part of an abbreviated journal: a
+    few capitalised words ending in a short abbreviation ("J.", "Med.") or one that ISO 4
+    gives ("Physiol.", "Anaesthesiol."), not a word of a title ("Perspective.")."""
+    m = _FRAGMENT.fullmatch(piece)
+    if not m:
+        return False
+    last = m.group("last")
+    return len(last) <= 6 or last.casefold() in _ltwa_abbreviations()  # "MCN" is 3
+
+
 def _split_title_journal(text: str) -> tuple[str | None, str | None]:
     """ "Title. Journal" -> (title, journal); a journal abbreviated with periods ("Philos.
     Trans. R. Soc. B") stays whole. (None, None) when the two cannot be told apart."""
@@ -153,9 +198,7 @@ def _split_title_journal(text: str) -> tuple[str | None, str | None]:
         return None, None
     k = len(pieces) - 1
     # merge the abbreviation fragments that precede the journal's last word
-    while k > 1 and re.fullmatch(
-        r"(?:[A-Z][A-Za-z]{0,9}\.?\s+){0,3}[A-Z][a-z]{0,5}\.", pieces[k - 1]
-    ):
+    while k > 1 and _abbreviated(pieces[k - 1]):
         k -= 1
     title = " ".join(pieces[:k]).strip(" .")
     journal = " ".join(pieces[k:]).strip(" .,")
@@ -270,7 +313,13 @@ def _year_last(text: str) -> Fields | None:
     if not tail:
         return None
     head = tail.group("head")
-    split = _head_split(head, r"\.\s+|,\s+(?=[A-Z][a-z]+\s+[a-z])")
+    # the title opens with a word that is no initial, and a lower-case word soon after:
+    # "Stochasticity in", "Phagosome/lysosome fusion", "HIV Infection in"
+    split = _head_split(
+        head,
+        r"\.\s+|,\s+(?=[\"\u201c]?(?:[A-Z](?=\s)|[A-Z0-9][^\s,.]+|[a-z]{1,3}[A-Z][^\s,.]*)"
+        r"(?:(?:\s+(?:[^\s,a-z][^\s,]*|[^\w\s]+)){0,30}(?:\s+[(\[\"]?[a-z]|[.:?])|,\s+[a-z]))",
+    )
     if split is None:
         return None
     (names, et_al), rest = split
@@ -340,7 +389,10 @@ def read_reference(block: Block) -> Reference | None:
         prefix = _CITATION_PREFIX.match(text)
         candidate = prefix.group(1) if prefix else text
         parsed = parse_citation(candidate)
-        if parsed.first_author and parsed.year and parsed.journal:
+        # the seed's form says nothing of where the paper is: with a volume or pages, this is
+        # a whole reference the reader above could not read, and no short citation
+        located = parsed.volume or parsed.issue or parsed.pages
+        if parsed.first_author and parsed.year and parsed.journal and not located:
             citation = candidate.strip()
             surname = parsed.first_author
             fields = Fields(
