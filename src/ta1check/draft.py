@@ -37,11 +37,25 @@ class DraftClaim:
     line: int
     figure: str | None = None
     text: str | None = None
+    #: What the printed reference says beyond the citation, read with confidence: every
+    #: author (and whether the list was cut with "et al."), volume, issue, pages.
+    authors: tuple[str, ...] = ()
+    et_al: bool = False
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
 
     def toml(self) -> str:
         lines = ["[[claim]]", f"id = {toml_string(self.id)}", f"pmid = {self.pmid}"]
         if self.citation:
             lines.append(f"citation = {toml_string(self.citation)}")
+        if self.authors:
+            names = ", ".join(toml_string(a) for a in self.authors)
+            lines.append(f"authors = [{names}]")
+            lines.append(f"et_al = {'true' if self.et_al else 'false'}")
+        for key, value in (("volume", self.volume), ("issue", self.issue), ("pages", self.pages)):
+            if value:
+                lines.append(f"{key} = {toml_string(value)}")
         if self.figure:
             lines.append(f"figure = {toml_string(self.figure)}")
         if self.text:
@@ -60,6 +74,14 @@ def _pmid_of(ref: Reference, dois: DoiResolution) -> int | str:
     if ref.doi is not None:
         return dois.get(ref.doi, "the DOI was not looked up")
     return "it gives neither a PMID nor a DOI"
+
+
+def _listed(ref: Reference) -> tuple[str, ...]:
+    """The reference's author list when it names more than its first author, or is a whole
+    reference by one author (a short citation's one name says nothing the citation does not:
+    "Smith and Jones, Lancet (2001)" is read for its first author only)."""
+    whole = len(ref.authors) > 1 or (len(ref.authors) == 1 and ref.title and not ref.et_al)
+    return ref.authors if whole else ()
 
 
 def draft(article: Article, dois: DoiResolution | None = None) -> str:
@@ -113,7 +135,18 @@ def draft(article: Article, dois: DoiResolution | None = None) -> str:
             if ref.number is not None
             else f"ref-{resolved}"
         )
-        out += ["", DraftClaim(unique(base), resolved, ref.citation, ref.line).toml().rstrip()]
+        claim = DraftClaim(
+            unique(base),
+            resolved,
+            ref.citation,
+            ref.line,
+            authors=_listed(ref),
+            et_al=ref.et_al,
+            volume=ref.volume,
+            issue=ref.issue,
+            pages=ref.pages,
+        )
+        out += ["", claim.toml().rstrip()]
 
     out += ["", "# --- Stated figures, each with the reference its sentence cites " + "-" * 16]
     links_by_sentence: dict[int, list[Reference]] = {}
