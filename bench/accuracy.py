@@ -50,10 +50,31 @@ from ta1check.results import Result, evaluate  # noqa: E402
 
 #: Findings about the citation's metadata: any of these on a correct citation is a false alarm.
 META_CODES = frozenset(
-    {"title-mismatch", "year-mismatch", "author-mismatch", "journal-mismatch", "doi-mismatch"}
+    {
+        "title-mismatch",
+        "year-mismatch",
+        "author-mismatch",
+        "journal-mismatch",
+        "doi-mismatch",
+        "authors-mismatch",
+        "volume-mismatch",
+        "issue-mismatch",
+        "pages-mismatch",
+    }
 )
 META_FIELDS = frozenset(
-    {"title", "year", "first_author", "second_author", "authors", "journal", "doi"}
+    {
+        "title",
+        "year",
+        "first_author",
+        "second_author",
+        "authors",
+        "journal",
+        "doi",
+        "volume",
+        "issue",
+        "pages",
+    }
 )
 
 # --- Text helpers (the generator's own, independent of ta1check.normalize) -----------------
@@ -811,6 +832,259 @@ def planted_metadata(record: Record, rng: random.Random, pool: Pools) -> Iterato
             )
 
 
+# --- Volume, issue, pages and the whole author list (issue #12) -------------------------------
+
+_NLM_RANGE = re.compile(
+    r"^(?P<pre>[A-Za-z]*)(?P<a>\d+)(?P<suf>[A-Za-z]?)-(?P=pre)?(?P<b>\d+)(?P=suf)?$"
+)
+
+
+def full_pages(pages: str) -> str | None:
+    """NLM's "1383-7" written out as journals print it, "1383–1387" (the generator's own
+    expansion); None for pages of another shape."""
+    m = _NLM_RANGE.match(pages)
+    if not m:
+        return None
+    a, b = m.group("a"), m.group("b")
+    if len(b) < len(a):
+        b = a[: len(a) - len(b)] + b
+    if int(b) < int(a):
+        return None
+    pre, suf = m.group("pre"), m.group("suf")
+    return f"{pre}{a}{suf}\u2013{pre}{b}{suf}"
+
+
+def _simple_location(record: Record) -> bool:
+    """Volume and pages of the plain kinds most citations print: "27", "1383-7", "e0123456"."""
+    return bool(
+        re.fullmatch(r"\d{1,5}", record.volume)
+        and re.fullmatch(r"[A-Za-z]{0,2}\d+(?:-[A-Za-z]{0,2}\d+)?", record.pages)
+        and (not record.issue or re.fullmatch(r"\d{1,3}", record.issue))
+    )
+
+
+def people(record: Record) -> list[tuple[str, str]] | None:
+    """(surname, initials) of each author, or None when the list holds a group or a name that
+    styles would print otherwise."""
+    out = []
+    for a in record.authors:
+        if a.collective or not a.last_name or not re.fullmatch(r"[A-Z]{1,4}", a.initials):
+            return None
+        if re.search(r"[,.()]", a.last_name):
+            return None
+        out.append((a.last_name, a.initials))
+    return out if out else None
+
+
+def _title_for_reference(record: Record) -> str | None:
+    """The title as a reference prints it, when it reads unambiguously: one sentence."""
+    title = plain(record.title).rstrip(".")
+    if len(title.split()) < 3 or re.search(r"[.?!]\s|[\[\]]", title) or title.endswith("?"):
+        return None
+    return title
+
+
+def location_cases(record: Record, rng: random.Random, pool: Pools) -> Iterator[Case]:
+    """Correct and planted volume, issue, pages and author lists, printed in the real styles."""
+    if record.is_book or not record.authors or record.year is None:
+        return
+    pmid, year = record.pmid, record.year
+    journal = main_journal(record)
+    first = person(record, 0)
+    simple = _simple_location(record)
+    vol, iss, pages = record.volume, record.issue, record.pages
+    loc_issue = f"({iss})" if iss else ""
+    if first and journal and simple:
+        lead = f"{first} et al." if len(record.authors) > 1 else first
+        yield Case(
+            "metadata-correct",
+            "location/vancouver-nlm-pages",
+            pmid,
+            {"citation": f"{lead}, {journal}. {year};{vol}{loc_issue}:{pages}."},
+        )
+        yield Case(
+            "metadata-correct",
+            "location/bmc",
+            pmid,
+            {"citation": f"{lead}, {journal} {year}, {vol}:{pages}"},
+        )
+        written = full_pages(pages)
+        if written:
+            yield Case(
+                "metadata-correct",
+                "location/nature-pages-written-out",
+                pmid,
+                {"citation": f"{lead}, {journal} {vol}, {written} ({year})"},
+            )
+        yield Case(
+            "metadata-correct",
+            "location/nature-first-page-only",
+            pmid,
+            {"citation": f"{lead}, {journal} {vol}, {pages.split('-')[0]} ({year})"},
+        )
+    if vol:
+        given = {k: v for k, v in (("volume", vol), ("issue", iss), ("pages", pages)) if v}
+        yield Case("metadata-correct", "location/fields-as-pubmed-gives-them", pmid, given)
+    if re.fullmatch(r"\d+ (?:Suppl|Pt) \d+", vol):
+        yield Case("metadata-correct", "location/volume-without-its-part", pmid,
+                   {"volume": vol.split()[0]})  # fmt: skip
+    if re.fullmatch(r"Suppl \d+", iss):
+        yield Case("metadata-correct", "location/supplement-as-s", pmid,
+                   {"issue": "S" + iss.split()[1]})  # fmt: skip
+    m = re.fullmatch(r"(\d+)-(\d+)", iss)
+    if m:
+        yield Case("metadata-correct", "location/one-number-of-a-double-issue", pmid,
+                   {"issue": m.group(1)})  # fmt: skip
+    # planted
+    if simple and first and journal:
+        lead = f"{first} et al." if len(record.authors) > 1 else first
+        m2 = re.fullmatch(r"([A-Za-z]{0,2})(\d+)(.*)", pages)
+        if m2:
+            digits = m2.group(2)
+            wrong = str(int(digits) + rng.choice([1, 2, 10, 100]))
+            if len(digits) >= 2 and digits[0] != digits[1]:
+                wrong = digits[1] + digits[0] + digits[2:]  # "1383" -> "3183"
+            yield Case(
+                "metadata-planted",
+                "pages-first-page-changed",
+                pmid,
+                {"citation": f"{lead}, {journal}. {year};{vol}{loc_issue}:"
+                             f"{m2.group(1)}{wrong}{m2.group(3)}."},
+                "pages-mismatch",
+                f"pages {pages}",
+            )  # fmt: skip
+        written = full_pages(pages)
+        if written:
+            head, _, last = written.partition("\u2013")
+            digits = re.sub(r"\D", "", last)
+            wrong_last = int(digits) + rng.choice([1, 2, 3, 11])
+            yield Case(
+                "metadata-planted",
+                "pages-last-page-changed",
+                pmid,
+                {"pages": f"{head}-{wrong_last}"},
+                "pages-mismatch",
+                f"pages {pages}",
+            )
+        yield Case(
+            "metadata-planted",
+            "volume-off-by-one",
+            pmid,
+            {"citation": f"{lead}, {journal}. {year};{int(vol) + rng.choice([1, -1]) or 2}"
+                         f"{loc_issue}:{pages}."},
+            "volume-mismatch",
+            f"volume {vol}",
+        )  # fmt: skip
+        if iss:
+            yield Case(
+                "metadata-planted",
+                "issue-changed",
+                pmid,
+                {"volume": vol, "issue": str(int(iss) + rng.choice([1, 2])), "pages": pages},
+                "issue-mismatch",
+                f"issue {iss}",
+            )
+    yield from author_list_cases(record, rng, pool)
+
+
+def _vancouver_names(names: Sequence[tuple[str, str]]) -> str:
+    return ", ".join(f"{s} {i}" for s, i in names)
+
+
+def _nature_names(names: Sequence[tuple[str, str]]) -> str:
+    return ", ".join(" ".join(f"{c}." for c in i) + f" {s}" for s, i in names)
+
+
+def _apa_names(names: Sequence[tuple[str, str]]) -> str:
+    printed = [f"{s}, " + " ".join(f"{c}." for c in i) for s, i in names]
+    if len(printed) == 1:
+        return printed[0]
+    return ", ".join(printed[:-1]) + ", & " + printed[-1]
+
+
+def _changed_letter(surname: str, rng: random.Random) -> str | None:
+    positions = [i for i, c in enumerate(surname) if c.isascii() and c.isalpha() and i > 0]
+    if not positions:
+        return None
+    i = positions[rng.randrange(len(positions))]
+    choices = [c for c in "bdfgkmprtz" if c not in surname.lower()]
+    return surname[:i] + choices[rng.randrange(len(choices))] + surname[i + 1 :]
+
+
+def author_list_cases(record: Record, rng: random.Random, pool: Pools) -> Iterator[Case]:
+    names = people(record)
+    title = _title_for_reference(record)
+    journal = " ".join(record.iso_abbreviation.replace(".", " ").split())  # as NLM prints it
+    pmid, year = record.pmid, record.year
+    if not names or not title or not journal or not _simple_location(record):
+        return
+    vol, iss, pages = record.volume, record.issue, record.pages
+    where = f"{vol}({iss})" if iss else vol
+    n = len(names)
+    group = "metadata-correct"
+    if n <= 6:
+        yield Case(group, "authors/vancouver-whole-list", pmid,
+                   {"citation": f"{_vancouver_names(names)}. {title}. {journal}. "
+                                f"{year};{where}:{pages}."})  # fmt: skip
+    else:
+        yield Case(group, "authors/vancouver-six-et-al", pmid,
+                   {"citation": f"{_vancouver_names(names[:6])}, et al. {title}. {journal}. "
+                                f"{year};{where}:{pages}."})  # fmt: skip
+    if n > 3:
+        yield Case(group, "authors/ama-three-et-al", pmid,
+                   {"citation": f"{_vancouver_names(names[:3])}, et al. {title}. {journal}. "
+                                f"{year};{where}:{pages}."})  # fmt: skip
+    if n <= 10:
+        written = full_pages(pages) or pages
+        dotted = with_periods(journal, record.journal)
+        yield Case(group, "authors/nature-whole-list", pmid,
+                   {"citation": f"{_nature_names(names)}, {title}. {dotted} "
+                                f"{vol}, {written} ({year})."})  # fmt: skip
+        yield Case(group, "authors/apa-whole-list", pmid,
+                   {"citation": f"{_apa_names(names)} ({year}). {title}. {journal}, {where}, "
+                                f"{written}."})  # fmt: skip
+    display = [f"{s} {i}" for s, i in names]
+    yield Case(group, "authors/explicit-whole-list", pmid, {"authors": display, "et_al": False})
+    if n > 3:
+        yield Case(group, "authors/explicit-three-et-al", pmid,
+                   {"authors": display[:3], "et_al": True})  # fmt: skip
+    # planted: every one in an explicit whole list and in a Vancouver reference
+    planted = "metadata-planted"
+    keys = [key(s) for s, _ in names]
+    if n >= 3 and keys[1] != keys[2]:
+        dropped = display[:1] + display[2:]
+        yield Case(planted, "authors-co-author-left-out", pmid,
+                   {"authors": dropped, "et_al": False}, "authors-mismatch",
+                   f"{display[1]} left out")  # fmt: skip
+        swapped = [display[0], display[2], display[1], *display[3:]]
+        yield Case(planted, "authors-order-swapped", pmid,
+                   {"citation": f"{_vancouver_names([names[0], names[2], names[1], *names[3:6]])}"
+                                f"{', et al' if n > 6 else ''}. {title}. {journal}. "
+                                f"{year};{where}:{pages}."}, "authors-mismatch",
+                   f"{display[1]} before {display[2]}")  # fmt: skip
+        del swapped
+    if n >= 2:
+        for _ in range(20):
+            other_pmid, other = pool.surnames[rng.randrange(len(pool.surnames))]
+            if key(other) not in keys and key(german(other)) not in keys and len(key(other)) >= 3:
+                added = [display[0], f"{other} J", *display[1:]]
+                yield Case(planted, "authors-co-author-added", pmid,
+                           {"authors": added, "et_al": False}, "authors-mismatch",
+                           f"{other} from PMID {other_pmid}")  # fmt: skip
+                break
+        wrong = _changed_letter(names[1][0], rng)
+        if wrong and key(wrong) not in keys:
+            misspelt = [display[0], f"{wrong} {names[1][1]}", *display[2:]]
+            yield Case(planted, "authors-co-author-misspelt", pmid,
+                       {"authors": misspelt[:6], "et_al": n > 6}, "authors-mismatch",
+                       f"{display[1]} spelt {wrong}")  # fmt: skip
+    if 3 <= n <= 6:
+        yield Case(planted, "authors-whole-list-stops-early", pmid,
+                   {"citation": f"{_vancouver_names(names[:-1])}. {title}. {journal}. "
+                                f"{year};{where}:{pages}."}, "authors-mismatch",
+                   f"{display[-1]} left out, no et al.")  # fmt: skip
+
+
 # --- Figures -----------------------------------------------------------------------------------
 
 _UNICODE_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f"
@@ -1400,10 +1674,13 @@ def generate(records: Sequence[Record], seed: int) -> list[Case]:
         cases.extend(correct_metadata(record, books))
         cases.extend(planted_metadata(record, rng, pool))
         cases.extend(figure_cases(record, rng))
+        cases.extend(location_cases(record, rng, pool))
     return cases
 
 
 def toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)
     if isinstance(value, list):

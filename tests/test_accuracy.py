@@ -80,7 +80,14 @@ CLASSES = [
     "figures-present/thousands-as-printed",
     "figures-present/thousands-comma",
     "figures-present/thousands-no-separator",
+    "metadata-correct/authors/ama-three-et-al",
+    "metadata-correct/authors/apa-whole-list",
+    "metadata-correct/authors/explicit-three-et-al",
+    "metadata-correct/authors/explicit-whole-list",
     "metadata-correct/authors/first-three",
+    "metadata-correct/authors/nature-whole-list",
+    "metadata-correct/authors/vancouver-six-et-al",
+    "metadata-correct/authors/vancouver-whole-list",
     "metadata-correct/book/any-date-of-the-chapter",
     "metadata-correct/book/book-title",
     "metadata-correct/book/book-title-without-mark",
@@ -130,6 +137,14 @@ CLASSES = [
     "metadata-correct/journal/iso-no-periods",
     "metadata-correct/journal/iso-periods",
     "metadata-correct/journal/medline-ta",
+    "metadata-correct/location/bmc",
+    "metadata-correct/location/fields-as-pubmed-gives-them",
+    "metadata-correct/location/nature-first-page-only",
+    "metadata-correct/location/nature-pages-written-out",
+    "metadata-correct/location/one-number-of-a-double-issue",
+    "metadata-correct/location/supplement-as-s",
+    "metadata-correct/location/vancouver-nlm-pages",
+    "metadata-correct/location/volume-without-its-part",
     "metadata-correct/title/as-printed",
     "metadata-correct/title/greek-spelled-out",
     "metadata-correct/title/lower-case",
@@ -140,6 +155,11 @@ CLASSES = [
     "metadata-correct/title/upper-case",
     "metadata-correct/year/issue",
     "metadata-correct/year/medlinedate-other-year",
+    "metadata-planted/authors-co-author-added",
+    "metadata-planted/authors-co-author-left-out",
+    "metadata-planted/authors-co-author-misspelt",
+    "metadata-planted/authors-order-swapped",
+    "metadata-planted/authors-whole-list-stops-early",
     "metadata-planted/comment-cited-as-a-paper",
     "metadata-planted/doi-one-character-changed",
     "metadata-planted/erratum-notice-cited-as-a-paper",
@@ -147,24 +167,32 @@ CLASSES = [
     "metadata-planted/first-author-a-person-where-pubmed-has-a-group",
     "metadata-planted/first-author-from-another-record",
     "metadata-planted/first-author-is-the-second-author",
+    "metadata-planted/issue-changed",
     "metadata-planted/journal-another-full-title",
     "metadata-planted/journal-another-iso-abbreviation",
     "metadata-planted/journal-confusable-iso-abbreviation",
     "metadata-planted/journal-letters-in-order-iso-abbreviation",
+    "metadata-planted/pages-first-page-changed",
+    "metadata-planted/pages-last-page-changed",
     "metadata-planted/retraction-notice-cited-as-a-paper",
     "metadata-planted/title-of-another-record",
     "metadata-planted/title-with-a-content-word-changed",
+    "metadata-planted/volume-off-by-one",
     "metadata-planted/year-off-by-1-3",
 ]
 
 #: Classes failing on the whole corpus while the issue #11 fixes land (xfail, not strict).
 #: Empty since the run of 2026-11-25 15:59 UTC: every class was at zero on the whole corpus.
-LANDING: set[str] = set()
+#: Issue #12: a whole Nature-style reference given as the citation, whose journal opens with
+#: a word the title could end with ("Mykosen. Suppl.", "Hematology. Am. Soc. Hematol. Educ.
+#: Program") or holds an abbreviation ISO 4 does not list ("J. Aggress. Maltreat. Trauma"):
+#: the reference reader cannot tell title from journal (3 of 396 here).
+LANDING: set[str] = {"metadata-correct/authors/nature-whole-list"}
 
 
 def _param(klass: str) -> Any:
     if klass in LANDING:
-        mark = pytest.mark.xfail(reason="issue #11 fixes landing", strict=False)
+        mark = pytest.mark.xfail(reason="title/journal boundary, see LANDING", strict=False)
         return pytest.param(klass, marks=mark)
     return klass
 
