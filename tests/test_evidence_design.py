@@ -169,6 +169,24 @@ def test_claims_that_misdescribe_their_source_are_warned(
     assert result.status.value in ("warning", "error")
 
 
+def cite(pmid: int, citation: str, text: str) -> Result:
+    claims = loads_claims(
+        f"[[claim]]\npmid = {pmid}\ncitation = {json.dumps(citation)}\ntext = {json.dumps(text)}\n"
+    )
+    (result,) = evaluate([claims], all_records()).results
+    return result
+
+
+def test_in_a_sentence_citing_several_studies_only_this_studys_words_count() -> None:
+    sentence = "An RCT (Smith et al., 2001) and a review (Reuler, 1985) found that pain resolves."
+    assert not codes(cite(REVIEW, "Reuler, West J Med (1985)", sentence)) & MISMATCHES
+    wrong = "A review (Smith et al., 2001) and a double-blind trial (Reuler, 1985) found it."
+    assert "design-mismatch" in codes(cite(REVIEW, "Reuler, West J Med (1985)", wrong))
+    # one citation naming several studies: whose design is which cannot be told
+    both = "A double-blind trial and a review found that pain resolves (Smith 2001; Reuler 1985)."
+    assert not codes(cite(REVIEW, "Reuler, West J Med (1985)", both)) & MISMATCHES
+
+
 def test_an_unindexed_record_is_never_a_mismatch_and_says_it_was_not_checked() -> None:
     result = check(
         UNINDEXED, "In a double-blind trial in mice, proton MRI showed the distribution."

@@ -726,7 +726,7 @@ def check_claim(
             check_unverified(claim, Unverified(claim.pmid or 0, "no answer for this PMID"))
         )
     findings = tuple(f for check in RECORD_CHECKS for f in check(claim, outcome))
-    findings += check_design(claim.text, outcome)
+    findings += check_design(claim.text, outcome, claim.stated_first_author, claim.stated_year)
     figures, figure_findings = check_figures(claim, outcome, fulltext)
     passages = find_evidence(
         claim.text,

@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 
 from .findings import Code, Finding
+from .normalize import fold
 from .pubmed.record import Record
 
 
@@ -252,6 +253,37 @@ def read_claim(text: str | None) -> Reading:
     return Reading(tuple(designs), stated, tuple(sorted(words, key=lambda w: w.start)))
 
 
+#: An in-text citation: "(Smith et al., 2001; Jones 2005)", "[3]", "[2, 5-7]", "^3^".
+_MARKER = re.compile(
+    r"\((?=[^()]{0,200}\b(?:1[6-9]|20)\d\d[a-z]?\b)[^()]{1,200}\)"
+    r"|\[\s*\d{1,4}(?:\s*[,\u2010-\u2014-]\s*\d{1,4})*\s*\]"
+    r"|\^\d{1,4}(?:[,\u2010-\u2014-]\d{1,4})*\^"
+)
+_SEVERAL = re.compile(r";|\d\s*[,\u2010-\u2014-]\s*\d|\band\b.*\band\b")
+
+
+def cited_part(text: str, surname: str | None = None, year: int | None = None) -> str | None:
+    """The words of ``text`` that describe the study a claim cites (by first author and
+    year): all of them when the sentence cites one study; the stretch from the previous
+    citation to this study's own when it cites several; ``None`` when the words cannot be
+    told apart (several studies in one citation, or this study's citation not found)."""
+    markers = list(_MARKER.finditer(text))
+    if not markers:
+        return text
+    if len(markers) == 1:
+        return None if _SEVERAL.search(markers[0].group()) else text
+    key = fold(surname) if surname else ""
+    own = [
+        m
+        for m in markers
+        if key and key in fold(m.group()) and (year is None or str(year) in m.group())
+    ]
+    if len(own) != 1 or _SEVERAL.search(own[0].group()):
+        return None
+    i = markers.index(own[0])
+    return text[markers[i - 1].end() if i else 0 : own[0].end()]
+
+
 # --- PubMed's indexing ----------------------------------------------------------------------
 
 _TRIAL_TYPES = frozenset(
@@ -439,11 +471,14 @@ def _quoted(mentions: tuple[Mention, ...]) -> str:
     return ", ".join(f'"{m.text}"' for m in dict.fromkeys(mentions))
 
 
-def check_design(text: str | None, record: Record) -> tuple[Finding, ...]:
+def check_design(
+    text: str | None, record: Record, surname: str | None = None, year: int | None = None
+) -> tuple[Finding, ...]:
     """``design-mismatch`` and ``population-mismatch`` for a claim's ``text`` against the
     record's indexing, or ``design-unchecked`` when the claim names either and the record is
-    not indexed yet."""
-    reading = read_claim(text)
+    not indexed yet. ``surname`` and ``year`` (the claim's first author and year) tell this
+    study's words from another's in a sentence that cites several (``cited_part``)."""
+    reading = read_claim(cited_part(text, surname, year) if text else None)
     if not reading.names_anything:
         return ()
     if not indexed(record):

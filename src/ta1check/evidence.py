@@ -20,7 +20,6 @@ from .figures import (
     Match,
     Quantity,
     Section,
-    extract,
     pool_of,
 )
 
@@ -68,6 +67,7 @@ MAX_RELEVANT = 3
 #: Where a record's abstract starts a new labelled section (``Record.abstract`` joins them
 #: with a line break; other breaks inside a section are the XML's and mean nothing).
 _PART_BREAK = re.compile(r"\n(?=[A-Z][A-Za-z0-9 ,&/()'-]{0,60}?:\s)")
+_NUMERIC_CORE = re.compile(r"\d(?:[\d.,]*\d)?")
 _LABEL = re.compile(r"^([A-Z][A-Za-z0-9 ,&/()'-]{0,60}?):\s+")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[.,]\d+)*")
 _STOPWORDS = frozenset(
@@ -134,12 +134,22 @@ def _number_spans(text: str, shown: Sequence[str]) -> tuple[tuple[int, int], ...
 
 
 def _figure_passage(
-    stated: Quantity, verdict: FigureVerdict, sentences: Sequence[Sentence], words: frozenset[str]
+    stated: Quantity,
+    verdict: FigureVerdict,
+    sentences: Sequence[Sentence],
+    terms: Sequence[list[str]],
+    words: frozenset[str],
 ) -> Passage | None:
     if verdict.status in (FigureStatus.FOUND, FigureStatus.FOUND_IN_FULLTEXT, FigureStatus.ROUNDED):
         wanted = {Match.FOUND} if verdict.status is not FigureStatus.ROUNDED else {Match.ROUNDED}
         kind = PassageKind.ROUNDED if verdict.status is FigureStatus.ROUNDED else PassageKind.FOUND
         candidates = [s for s in sentences if _in_section(s, verdict.where)]
+        # Extracting every sentence's numbers is the cost: those that print the matched
+        # number's digits first, the others only if none of those has it.
+        digits = _NUMERIC_CORE.search(verdict.matched or "")
+        if digits is not None:
+            likely = [s for s in candidates if digits.group() in s.text]
+            candidates = likely + [s for s in candidates if digits.group() not in s.text]
         for s in candidates:
             outcome, found = pool_of(s.text).match(stated)
             if outcome in wanted and found is not None:
@@ -152,60 +162,71 @@ def _figure_passage(
                 return Passage(s.text, s.where, kind, spans, stated.text)
         return None
     if verdict.status is FigureStatus.NOT_FOUND:
-        return _closest(stated, verdict, sentences, words)
+        return _closest(stated, verdict, sentences, terms, words)
     return None
 
 
 def _closest(
-    stated: Quantity, verdict: FigureVerdict, sentences: Sequence[Sentence], words: frozenset[str]
+    stated: Quantity,
+    verdict: FigureVerdict,
+    sentences: Sequence[Sentence],
+    terms: Sequence[list[str]],
+    words: frozenset[str],
 ) -> Passage | None:
     """The sentence sharing most of the nearest numbers and of the claim's words."""
     best: tuple[float, int, Sentence, tuple[tuple[int, int], ...]] | None = None
     for i, s in enumerate(sentences):
         if s.where.startswith("full text"):
             continue
-        printed = {q.text for q in extract(s.text)}
-        near = [n for n in verdict.closest if n in printed]
-        shared = len(words & set(tokens(s.text)))
-        score = 2.0 * len(near) + shared
+        near = [n for n in verdict.closest if n in s.text]
+        spans = _number_spans(s.text, near) if near else ()
+        shared = len(words & set(terms[i]))
+        score = 2.0 * len(spans) + shared
         if score > 0 and (best is None or score > best[0]):
-            best = (score, i, s, _number_spans(s.text, near))
+            best = (score, i, s, spans)
     if best is None:
         return None
     _, _, s, spans = best
     return Passage(s.text, s.where, PassageKind.CLOSEST, spans, stated.text)
 
 
+def _term(word: str) -> str | None:
+    """A lower-case word as a BM25 term: None for a stopword, a plural's final "s" dropped."""
+    if word in _STOPWORDS or (len(word) < 2 and not word.isdigit()):
+        return None
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 def tokens(text: str) -> list[str]:
     """Lower-case content words, a plural's final "s" dropped: BM25's terms."""
-    out = []
-    for word in _WORD.findall(text.lower()):
-        if word in _STOPWORDS or (len(word) < 2 and not word.isdigit()):
-            continue
-        if len(word) > 4 and word.endswith("ies"):
-            out.append(word[:-3] + "y")
-        elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-            out.append(word[:-1])
-        else:
-            out.append(word)
-    return out
+    return [t for t in map(_term, _WORD.findall(text.lower())) if t is not None]
 
 
 def _word_spans(text: str, terms: frozenset[str]) -> tuple[tuple[int, int], ...]:
     return tuple(
-        (m.start(), m.end()) for m in _WORD.finditer(text) if set(tokens(m.group())) & terms
+        (m.start(), m.end()) for m in _WORD.finditer(text) if _term(m.group().lower()) in terms
     )
 
 
 def relevant(
-    text: str, sentences: Sequence[Sentence], n: int = MAX_RELEVANT
+    text: str,
+    sentences: Sequence[Sentence],
+    n: int = MAX_RELEVANT,
+    terms: Sequence[list[str]] | None = None,
 ) -> tuple[Passage, ...]:
-    """The ``n`` title and abstract sentences BM25 ranks highest for ``text`` (score > 0)."""
-    pool = [s for s in sentences if not s.where.startswith("full text")]
+    """The ``n`` title and abstract sentences BM25 ranks highest for ``text`` (score > 0);
+    ``terms``: each sentence's ``tokens``, when already known."""
+    known = terms if terms is not None else [tokens(s.text) for s in sentences]
+    kept = [i for i, s in enumerate(sentences) if not s.where.startswith("full text")]
+    pool = [sentences[i] for i in kept]
+    corpus = [known[i] for i in kept]
     query = tokens(text)
-    corpus = [tokens(s.text) for s in pool]
-    terms = frozenset(query)
-    if not pool or not terms & {t for doc in corpus for t in doc}:
+    wanted = frozenset(query)
+    if not pool or not wanted & {t for doc in corpus for t in doc}:
         return ()
     import bm25s  # numpy behind it: imported only when a claim has text
 
@@ -223,7 +244,7 @@ def relevant(
                 s.text,
                 s.where,
                 PassageKind.RELEVANT,
-                _word_spans(s.text, terms),
+                _word_spans(s.text, wanted),
                 None,
                 round(float(scores[i]), 3),
             )
@@ -244,16 +265,19 @@ def find_evidence(
     if not stated and not text:
         return ()
     sentences = sentences_of(sections, fulltext)
+    terms = [tokens(s.text) if not s.where.startswith("full text") else [] for s in sentences]
     words = frozenset(tokens(text or ""))
     passages: list[Passage] = []
     for quantity, verdict in zip(stated, verdicts, strict=False):
-        passage = _figure_passage(quantity, verdict, sentences, words)
+        passage = _figure_passage(quantity, verdict, sentences, terms, words)
         if passage is not None:
             passages.append(passage)
     if text:
         shown = {p.text for p in passages}
         passages.extend(
-            p for p in relevant(text, sentences, MAX_RELEVANT + len(shown)) if p.text not in shown
+            p
+            for p in relevant(text, sentences, MAX_RELEVANT + len(shown), terms)
+            if p.text not in shown
         )
     figures = [p for p in passages if p.kind is not PassageKind.RELEVANT]
     ranked = [p for p in passages if p.kind is PassageKind.RELEVANT][:MAX_RELEVANT]
