@@ -45,7 +45,6 @@ from ta1check.pubmed.record import Record  # noqa: E402
 from ta1check.results import evaluate  # noqa: E402
 
 NOTICES = {"Comment", "Letter", "Published Erratum", "Editorial", "Retraction of Publication"}
-OTHER_THAN_RESEARCH = {"Editorial", "Comment", "Letter", "News", "Practice Guideline"}
 
 # (class, form, text, expected code or None)
 Case = tuple[str, str, str, str | None]
@@ -99,7 +98,6 @@ def _correct_designs(r: Record, ix: Indexing) -> Iterator[tuple[str, str]]:
 
 
 def _wrong_designs(r: Record, ix: Indexing) -> Iterator[tuple[str, str]]:
-    types = set(r.publication_types)
     if ix.trial:
         if not (ix.review or ix.meta_analysis or ix.systematic_review):
             yield "trial-as-meta-analysis", "A meta-analysis of {t} found a benefit."
@@ -108,7 +106,9 @@ def _wrong_designs(r: Record, ix: Indexing) -> Iterator[tuple[str, str]]:
         if ix.phases and 3 not in ix.phases:
             yield "wrong-phase", "A phase 3 trial of {t} reported its results."
         return
-    if ix.review or ix.meta_analysis or ix.systematic_review or types & OTHER_THAN_RESEARCH:
+    # not research: an editorial, a guideline, news; a letter or comment without methods or
+    # results of its own (``Indexing.not_research``)
+    if ix.review or ix.meta_analysis or ix.systematic_review or ix.not_research:
         yield (
             "review-as-trial",
             ("In a double-blind, placebo-controlled trial, {t} improved responses."),

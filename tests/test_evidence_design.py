@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import write
+from corpus import corpus_records
 from records import all_records
 from ta1check.claims import loads_claims
 from ta1check.evidence import PassageKind, find_evidence, sentences_of
@@ -185,6 +186,23 @@ def test_in_a_sentence_citing_several_studies_only_this_studys_words_count() -> 
     # one citation naming several studies: whose design is which cannot be told
     both = "A double-blind trial and a review found that pain resolves (Smith 2001; Reuler 1985)."
     assert not codes(cite(REVIEW, "Reuler, West J Med (1985)", both)) & MISMATCHES
+
+
+@pytest.mark.parametrize(
+    ("pmid", "text", "mismatch"),
+    [
+        # indexed "Comment", but with methods and results of its own: a study published as one
+        (34095290, "A prospective observational cohort study found rehabilitation safe.", False),
+        (408117, "In a randomized controlled trial, glibenclamide was safe.", True),  # a Letter
+        (32294727, "A double-blind trial of a new allocation system found it fair.", True),
+    ],
+)
+def test_letters_comments_and_editorials_from_the_corpus(
+    pmid: int, text: str, mismatch: bool
+) -> None:
+    claims = loads_claims(f"[[claim]]\npmid = {pmid}\ntext = {json.dumps(text)}\n")
+    (result,) = evaluate([claims], corpus_records()).results
+    assert ("design-mismatch" in codes(result)) is mismatch
 
 
 def test_an_unindexed_record_is_never_a_mismatch_and_says_it_was_not_checked() -> None:

@@ -104,7 +104,10 @@ _BETWEEN = r"(?!(?:trial|study|RCT|experiment)s?\b|of\b|in\b|with\b|for\b|to\b|o
 _DESIGN_PATTERNS: tuple[tuple[Design, re.Pattern[str]], ...] = tuple(
     (design, re.compile(pattern, re.IGNORECASE))
     for design, pattern in (
-        (Design.SYSTEMATIC_REVIEW, r"\bsystematic\s+(?:literature\s+)?review(?!s|ed|ing)\b"),
+        (
+            Design.SYSTEMATIC_REVIEW,
+            r"\b(?:systematic\s+(?:literature\s+)?|cochrane\s+(?:systematic\s+)?)review(?!s|ed|ing)\b",
+        ),
         (Design.META_ANALYSIS, r"\bmeta[\s-]?analysis\b|\bpooled\s+analysis\b"),
         (
             Design.TRIAL,
@@ -336,6 +339,13 @@ _NOT_RESEARCH = (
     "Published Erratum",
     "Clinical Trial Protocol",
 )
+#: A letter or a comment may be a study in its own right (a research letter, a study published
+#: as a comment on another): not "not research" when its abstract has methods or results.
+_MAY_REPORT_DATA = frozenset({"Letter", "Comment"})
+_REPORTS_DATA = re.compile(
+    r"(?:^|\n)[A-Za-z ,&/]{0,40}\b(?:methods?|results?|findings|design)\b[A-Za-z ,&/]{0,40}:\s",
+    re.IGNORECASE,
+)
 _OBSERVATIONAL_MESH = (
     "Cohort Studies",
     "Case-Control Studies",
@@ -386,7 +396,12 @@ class Indexing:
             meta_analysis="Meta-Analysis" in types,
             systematic_review="Systematic Review" in types,
             review=bool(types & set(_SECONDARY)),
-            not_research=tuple(t for t in _NOT_RESEARCH if t in types),
+            not_research=tuple(
+                t
+                for t in _NOT_RESEARCH
+                if t in types
+                and not (t in _MAY_REPORT_DATA and _REPORTS_DATA.search(record.abstract))
+            ),
             case_report="Case Reports" in types,
             observational="Observational Study" in types or bool(mesh & set(_OBSERVATIONAL_MESH)),
             observational_type="Observational Study" in types,
