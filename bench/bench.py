@@ -10,7 +10,8 @@ turn (old and recent, books, MathML titles; 11 KB on average).
 
 For each N it reports, cold (empty cache) and warm (second run): requests made, HTTP 429s seen,
 the most requests the emulator answered at once, wall time, the floor
-``ceil(N/200) / rate + latency`` and wall over floor, and the peak RSS of the ta1check process.
+``ceil(N/200) / rate + latency`` and wall over floor, the peak RSS of the ta1check process,
+and the machine's load average (one minute) when the run ended.
 Run: ``uv run python bench/bench.py [N ...] [--latency S] [--key] [--mix]`` or
 ``uv run python bench/bench.py --baseline 30000``.
 """
@@ -200,7 +201,16 @@ def main(sizes: list[int], latency: float, key: bool, mix: bool) -> None:
     rate = 10 if key else 3
     emulator = EmulatorProcess(latency, FIRST, mix)
     startup = startup_seconds()
-    rows = []
+    records = "the record mix (2,680 real records)" if mix else "copies of the 21 KB record"
+    print(
+        f"process start-up (python + imports): {startup:.2f} s; latency {latency} s; "
+        f"rate {rate}/s ({'API key' if key else 'no key'}); {records}\n"
+    )
+    print(
+        "| N | run | requests | 429s | most in flight | wall s | floor s | wall/floor "
+        "| peak RSS MB | load |"
+    )
+    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|", flush=True)
     with tempfile.TemporaryDirectory() as tmp:
         for n in sizes:
             work = Path(tmp) / str(n)
@@ -211,29 +221,17 @@ def main(sizes: list[int], latency: float, key: bool, mix: bool) -> None:
             )
             cache = work / "cache"
             floor = math.ceil(n / 200) / rate + latency
-            cold = run_once(claims, cache, emulator, key)
-            warm = run_once(claims, cache, emulator, key)
-            rows.append((n, floor, cold, warm))
+            for name, fl in (("cold", floor), ("warm", 0.0)):
+                r = run_once(claims, cache, emulator, key)
+                ratio = f"{r['wall'] / fl:.2f}" if fl else "—"
+                load = os.getloadavg()[0]
+                print(
+                    f"| {n:,} | {name} | {r['requests']:.0f} | {r['429']:.0f} | "
+                    f"{r['in_flight']:.0f} | {r['wall']:.2f} | {fl:.2f} | {ratio} | "
+                    f"{r['rss_mb']:.0f} | {load:.1f} |",
+                    flush=True,
+                )
     emulator.stop()
-    records = "the record mix (2,680 real records)" if mix else "copies of the 21 KB record"
-    print(
-        f"process start-up (python + imports): {startup:.2f} s; latency {latency} s; "
-        f"rate {rate}/s ({'API key' if key else 'no key'}); {records}\n"
-    )
-    print(
-        "| N | run | requests | 429s | most in flight | wall s | floor s | wall/floor "
-        "| peak RSS MB |"
-    )
-    print("|---:|---|---:|---:|---:|---:|---:|---:|---:|")
-    for n, floor, cold, warm in rows:
-        for name, r, fl in (("cold", cold, floor), ("warm", warm, 0.0)):
-            ratio = f"{r['wall'] / fl:.2f}" if fl else "—"
-            print(
-                f"| {n:,} | {name} | {r['requests']:.0f} | {r['429']:.0f} | "
-                f"{r['in_flight']:.0f} | {r['wall']:.2f} | {fl:.2f} | {ratio} | "
-                f"{r['rss_mb']:.0f} |",
-                flush=True,
-            )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -60,3 +61,21 @@ def test_a_field_of_any_value_is_judged_as_the_walk_judges_it(
     found = problem(record)
     assert (found is None) == (walked is None), (name, value, walked)
     assert found == walked
+
+
+def test_a_cached_record_reads_back_equal_and_a_wrong_entry_still_fails() -> None:
+    """Every real record survives the cache's JSON unchanged; an entry with a field too many,
+    one too few (without a default) or a wrong type is refused as before."""
+    for record in RECORDS:
+        body = record.to_json()
+        back = Record.from_json(body)
+        assert back == record and problem(back) is None
+        assert hash(back) == hash(record)
+    body = RECORDS[0].to_json()
+    with pytest.raises(TypeError):
+        Record.from_json({**body, "planted": 1})
+    with pytest.raises(TypeError):
+        Record.from_json({k: v for k, v in body.items() if k != "title"})
+    with pytest.raises(TypeError):
+        Record.from_json({**body, "authors": [{"last_name": "A", "extra": 1}]})
+    assert problem(Record.from_json({**body, "abstract": None})) is not None
