@@ -22,7 +22,8 @@ _ENDS_WITH_ACRONYM = re.compile(r"\([^()\s]{2,15}\)\s*$")
 
 #: A title that opens with a person's name and a comma: the author list was cut short.
 _NAME_OPENS = re.compile(
-    r"(?:[A-Z][a-z]?\.[\s-]*)+[A-Z\u00c0-\u024f][\w'\u2019-]*,|[A-Z][\w'\u2019-]+ [A-Z]{1,4},"
+    r"(?:[A-Z][a-z]?\.[\s-]*)+[A-Z\u00c0-\u024f][\w'\u2019-]*,"
+    r"|[A-Z][\w'\u2019-]+ (?!(?:I|II|III|IV|V|VI|VII|VIII|IX|X)\b)[A-Z]{1,4},"  # "Tanshinone I,"
 )
 
 # Where the paper is, at the end of a short citation: volume, issue, pages.

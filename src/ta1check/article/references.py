@@ -78,10 +78,12 @@ _NAME_PARTICLE = r"(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ter|ten)\b"
 _NOT_A_NAME = re.compile(
     rf"[:?!;]|(?<!\b[A-Z])\.\s+(?:[a-z]|[A-Z][a-z]+\s+\S)"
     rf"|\.\s+[A-Z][a-z]+\s+(?!{_NAME_PARTICLE})[a-z]"
+    # "Araújo E. Viken Sassouni": Vancouver initials after a surname close the name
+    r"|[\w'\u2019-]{2,}\s+[A-Z]{1,4}\.\s+[A-Z]"
 )
 _VANCOUVER_NAME = re.compile(
     r"^(?:(?:and|&)\s+)?(?:[a-z]{1,3}\s+)*[A-Z\u00c0-\u024f][\w'\u2019-]+"
-    r"(?:\s+[A-Z\u00c0-\u024f][\w'\u2019-]+)?\s+[A-Z][A-Za-z]{0,3}\.?$"
+    r"(?:\s+(?:[a-z]{1,3}\s+)?[A-Z\u00c0-\u024f][\w'\u2019-]+)?\s+[A-Z][A-Za-z]{0,3}\.?$"
 )
 _INITIALS_FIRST = re.compile(
     r"^(?:[A-Z][a-z]?\.[\s-]*)+(?:(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ter|ten)\s+)*"
@@ -141,7 +143,7 @@ def _authors(chunk: str) -> tuple[tuple[str, ...], bool] | None:
             return None
         if not re.match(
             r"[A-Z\u00c0-\u024f]|(?:van|von|de|da|di|du|le|la|del|der|dos|ten|ter)\b"
-            r"|[a-z]{1,4}[A-Z][a-z]",  # "deMayo"
+            r"|[a-z]{1,4}'?[A-Z][a-z]",  # "deMayo", "d'Altilia"
             name,
         ):
             return None
@@ -151,7 +153,7 @@ def _authors(chunk: str) -> tuple[tuple[str, ...], bool] | None:
         # every word starts upper-case, save a person's particles and a group's small words
         allowed = _PARTICLES | _GROUP_WORDS if group else _PARTICLES
         if any(
-            w[0].islower() and w not in allowed and not re.match(r"[a-z]{1,4}[A-Z]", w)
+            w[0].islower() and w not in allowed and not re.match(r"[a-z]{1,4}'?[A-Z]", w)
             for w in words
             if w[0].isalpha()
         ):
@@ -293,8 +295,8 @@ def _author_year(text: str) -> Fields | None:
 def _author_first(text: str) -> Fields | None:
     """Vancouver/NLM, AMA, BMC, Oxford, Lancet: authors, title, journal, then the year."""
     tail = _VANCOUVER_TAIL.match(text)
-    if not tail:
-        return None
+    if not tail or re.fullmatch(r"(?:1[6-9]|20)\d\d", tail.group("issue") or ""):
+        return None  # "Brain Res. 1766, 147520 (2021)": a volume, not a year, then the year
     split = _head_split(tail.group("head"), r"\.\s+|:\s+")
     if split is None:
         return None
@@ -317,7 +319,7 @@ def _year_last(text: str) -> Fields | None:
     # "Stochasticity in", "Phagosome/lysosome fusion", "HIV Infection in"
     split = _head_split(
         head,
-        r"\.\s+|,\s+(?=[\"\u201c]?(?:[A-Z](?=\s)|[A-Z0-9][^\s,.]+|[a-z]{1,3}[A-Z][^\s,.]*)"
+        r"\.\s+|,\s+(?=[\"\u201c(]?(?:[A-Z](?=\s)|[A-Z0-9][^\s,.]+|[a-z]{1,5}[A-Z][^\s,.]*)"
         r"(?:(?:\s+(?:[^\s,a-z][^\s,]*|[^\w\s]+)){0,30}(?:\s+[(\[\"]?[a-z]|[.:?])|,\s+[a-z]))",
     )
     if split is None:
