@@ -21,6 +21,7 @@ from __future__ import annotations
 import collections
 import contextlib
 import functools
+import html
 import json
 import random
 import re
@@ -131,6 +132,13 @@ class Emulator:
     random_faults: tuple[str, ...] = ("429", "500", "503", "truncate", "error200", "drop")
     seed: int = 0
     always: str | None = None
+    #: Faults of searches (esearch terms other than DOIs, ecitmatch), one per request from
+    #: the queue, or on every one: "500", "503", "429", "error" (an esearch ERROR), "slow".
+    search_faults: collections.deque[str] = field(default_factory=collections.deque)
+    search_always: str | None = None
+    #: The terms searched and the citations matched (for tests of the suggestions).
+    searches: list[str] = field(default_factory=list)
+    citmatches: list[str] = field(default_factory=list)
     log: list[Request] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _arrivals: dict[str, collections.deque[float]] = field(default_factory=dict)
@@ -226,6 +234,29 @@ class Emulator:
             window.append(now)
             return len(window) > limit
 
+    def _next_search_fault(self, send: Any) -> bool:
+        """A fault for a search (``search_faults``: "500", "429", "error", "slow"), sent:
+        True when the request was answered with it."""
+        with self._lock:
+            fault = self.search_faults.popleft() if self.search_faults else self.search_always
+        if fault is None:
+            return False
+        if fault == "slow":
+            time.sleep(self.slow_seconds)
+            return False
+        if fault == "error":
+            send(200, b'{"esearchresult": {"ERROR": "Search Backend failed"}}', "application/json")
+        elif fault == "429":
+            send(
+                429,
+                b'{"error":"API rate limit exceeded"}',
+                "application/json",
+                [("Retry-After", self.retry_after)],
+            )
+        else:
+            send(int(fault), b"<html><body>Server Error</body></html>", "text/html")
+        return True
+
     def _next_fault(self) -> str | None:
         with self._lock:
             if self.faults:
@@ -237,24 +268,35 @@ class Emulator:
         return self.always
 
     def _esearch(self, flat: dict[str, str], send: Any) -> None:
-        """esearch db=pubmed term=<DOI>[aid] retmode=json, over the records' DOIs."""
+        """esearch db=pubmed retmode=json over the records, as PubMed answers a term of
+        tagged words and phrases (``[aid]``, ``[au]``, ``[ta]``, ``[dp]``, ``[ti]``,
+        ``[tiab]``) joined by AND, OR and parentheses: ``retmax`` ids (default 20), the
+        closest matches first with ``sort=relevance``, else the newest first."""
         term = flat.get("term", "")
         if "[uid]" in term:
             self._esearch_notices(term, int(flat.get("retmax", "20")), send)
             return
-        m = re.fullmatch(r"(.+)\[aid\]", term.strip(), re.IGNORECASE)
-        if flat.get("db") != "pubmed" or not m:
-            body = {"esearchresult": {"ERROR": "Invalid query"}}
+        try:
+            query = _parse_term(term) if flat.get("db") == "pubmed" else None
+        except ValueError:
+            query = None
+        if query is None:
+            body: dict[str, Any] = {"esearchresult": {"ERROR": "Invalid query"}}
         else:
-            doi = m.group(1).strip().lower().encode()
-            ids = [
-                str(pmid)
-                for pmid, xml in sorted(self.records.items())
-                if b">" + doi + b"<" in xml.lower()
-            ]
+            scored = []
+            for pmid in sorted(self.records, reverse=True):
+                fields = _fields(self.records[pmid])
+                score = query(fields)
+                if score:
+                    scored.append((score, pmid))
+            if flat.get("sort") == "relevance":
+                scored.sort(key=lambda s: (-s[0], -s[1]))
+            retmax = int(flat.get("retmax") or 20)
+            ids = [str(pmid) for _, pmid in scored[:retmax]]
+            self.searches.append(term)
             body = {
                 "esearchresult": {
-                    "count": str(len(ids)),
+                    "count": str(len(scored)),
                     "retmax": str(len(ids)),
                     "retstart": "0",
                     "idlist": ids,
@@ -286,6 +328,32 @@ class Emulator:
                 }
             }
         send(200, json.dumps(body).encode(), "application/json")
+
+    def _ecitmatch(self, flat: dict[str, str], send: Any) -> None:
+        """ecitmatch.cgi: each ``journal|year|volume|first page|author|key|`` line of
+        ``bdata`` (separated by CR) echoed with the PMID of the one record it matches, or
+        NOT_FOUND, or AMBIGUOUS (as NCBI's batch citation matcher answers, in plain text)."""
+        rows = []
+        for line in re.split(r"[\r\n]+", flat.get("bdata", "")):
+            parts = line.split("|")
+            if len(parts) < 6:
+                continue
+            journal, year, volume, page, author = (p.strip() for p in parts[:5])
+            found = [
+                pmid
+                for pmid, xml in sorted(self.records.items())
+                if _citmatches(_fields(xml), journal, year, volume, page, author)
+            ]
+            answer = (
+                str(found[0])
+                if len(found) == 1
+                else "NOT_FOUND"
+                if not found
+                else (f"AMBIGUOUS {len(found)} citations")
+            )
+            rows.append("|".join(parts[:6]) + "|" + answer)
+        self.citmatches.extend(rows)
+        send(200, ("\n".join(rows) + "\n").encode(), "text/plain")
 
     def _record(self, pmid: int) -> bytes | None:
         if pmid in self.records:
@@ -357,6 +425,17 @@ class Emulator:
             return
         if self.latency:
             time.sleep(self.latency)
+        if entry.path.endswith("ecitmatch.cgi"):
+            if self._next_search_fault(send):
+                return
+            self._ecitmatch(flat, send)
+            return
+        term = flat.get("term", "").lower()
+        if entry.path.endswith("esearch.fcgi") and "[aid]" not in term and "[uid]" not in term:
+            if self._next_search_fault(send):
+                return
+            self._esearch(flat, send)
+            return
         if entry.path.endswith("esearch.fcgi"):
             if self.always == "custom" or (self.faults and self.faults[0] == "custom"):
                 self._next_fault()
@@ -470,3 +549,192 @@ class Emulator:
         if fault == "truncate":
             body = body[: max(len(body) // 2, 60)]
         send(200, body)
+
+
+# -- searching: a record's fields, and PubMed's query syntax ---------------------------------
+
+_TAGGED = {
+    "au": "authors",
+    "ta": "journals",
+    "dp": "years",
+    "ti": "title",
+    "tiab": "tiab",
+    "aid": "ids",
+}
+_TOKEN = re.compile(r'\s*(?:(\()|(\))|"([^"]*)"(\[\w+\])?|([^\s()\[\]"]+)(\[\w+\])?)')
+
+
+def _words(text: str) -> set[str]:
+    return set(re.findall(r"[a-z0-9]+", text.lower()))
+
+
+def _text_of(xml: bytes, tag: bytes) -> list[str]:
+    found = re.findall(rb"<" + tag + rb"(?:\s[^>]*)?>(.*?)</" + tag + rb">", xml, re.S)
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", f.decode("utf-8", "replace"))).strip() for f in found
+    ]
+
+
+@functools.lru_cache(maxsize=20_000)
+def _fields(xml: bytes) -> dict[str, Any]:
+    """What PubMed indexes of a record, for the emulator's searches."""
+    authors = []
+    for block in re.findall(rb"<Author\b[^>]*>(.*?)</Author>", xml, re.S):
+        last = _text_of(block, b"LastName")
+        initials = _text_of(block, b"Initials")
+        if last:
+            authors.append((last[0].lower(), (initials[0] if initials else "").lower()))
+    journals = {
+        " ".join(j.lower().replace(".", " ").split())
+        for tag in (b"Title", b"ISOAbbreviation", b"MedlineTA")
+        for j in _text_of(xml, tag)
+    }
+    pub_date = re.search(rb"<PubDate>(.*?)</PubDate>", xml, re.S)
+    years = (
+        set(re.findall(r"\b(1[6-9]\d\d|20\d\d)\b", pub_date.group(1).decode()))
+        if (pub_date)
+        else set()
+    )
+    title = " ".join(_text_of(xml, b"ArticleTitle") or _text_of(xml, b"BookTitle"))
+    abstract = " ".join(_text_of(xml, b"AbstractText"))
+    volume = (_text_of(xml, b"Volume") or [""])[0]
+    pages = (_text_of(xml, b"MedlinePgn") or _text_of(xml, b"StartPage") or [""])[0]
+    ids = {i.lower() for i in _text_of(xml, b"ArticleId") + _text_of(xml, b"ELocationID")}
+    return {
+        "authors": authors,
+        "journals": journals,
+        "years": years,
+        "title": _words(title),
+        "tiab": _words(title + " " + abstract),
+        "ids": ids,
+        "volume": volume.strip(),
+        "first_page": re.split(r"[-–,;\s]", pages.strip())[0] if pages.strip() else "",
+    }
+
+
+def _atom(text: str, tag: str | None) -> Any:
+    """A matcher for one word or phrase (with its field tag, or in all fields)."""
+    value = " ".join(text.lower().replace(".", " ").split())
+    field_name = _TAGGED.get((tag or "[all]")[1:-1].lower())
+
+    def match(f: dict[str, Any]) -> int:
+        if field_name == "authors":
+            for last, initials in f["authors"]:
+                surname, _, given = value.partition(" ")
+                if value == last or (
+                    value.startswith(last + " ") and initials.startswith(value[len(last) + 1 :])
+                ):
+                    return 1
+                if surname == last and initials.startswith(given):
+                    return 1
+            return 0
+        if field_name == "journals":
+            return int(value in f["journals"])
+        if field_name == "years":
+            return int(value in f["years"])
+        if field_name == "ids":
+            return int(text.strip().lower() in f["ids"])
+        words = _words(value)
+        pool = f["title"] if field_name == "title" else f["tiab"]
+        return int(bool(words) and words <= pool)
+
+    return match
+
+
+def _parse_term(term: str) -> Any:
+    """PubMed's boolean query syntax, enough of it for the tests: a matcher that returns how
+    many of the term's atoms a record matches (0: not a hit)."""
+    tokens: list[tuple[str, Any]] = []
+    pos = 0
+    term = term.strip()
+    while pos < len(term):
+        m = _TOKEN.match(term, pos)
+        if not m or m.end() == pos:
+            raise ValueError(term)
+        pos = m.end()
+        if m.group(1):
+            tokens.append(("(", None))
+        elif m.group(2):
+            tokens.append((")", None))
+        elif m.group(3) is not None:
+            tokens.append(("atom", _atom(m.group(3), m.group(4))))
+        elif m.group(5).upper() in ("AND", "OR", "NOT"):
+            tokens.append((m.group(5).upper(), None))
+        else:
+            tokens.append(("atom", _atom(m.group(5), m.group(6))))
+    if not tokens:
+        raise ValueError(term)
+    at = 0
+
+    def expression() -> Any:
+        nonlocal at
+        left = conjunction()
+        while at < len(tokens) and tokens[at][0] == "OR":
+            at += 1
+            right = conjunction()
+            left = _either(left, right)
+        return left
+
+    def conjunction() -> Any:
+        nonlocal at
+        left = primary()
+        while at < len(tokens) and tokens[at][0] in ("AND", "NOT", "atom", "("):
+            op = tokens[at][0]
+            if op in ("AND", "NOT"):
+                at += 1
+            right = primary()
+            left = _but_not(left, right) if op == "NOT" else _both(left, right)
+        return left
+
+    def primary() -> Any:
+        nonlocal at
+        if at >= len(tokens):
+            raise ValueError(term)
+        kind, value = tokens[at]
+        at += 1
+        if kind == "(":
+            inner = expression()
+            if at >= len(tokens) or tokens[at][0] != ")":
+                raise ValueError(term)
+            at += 1
+            return inner
+        if kind != "atom":
+            raise ValueError(term)
+        return value
+
+    query = expression()
+    if at != len(tokens):
+        raise ValueError(term)
+    return query
+
+
+def _either(a: Any, b: Any) -> Any:
+    return lambda f: (a(f) + b(f)) if (a(f) or b(f)) else 0
+
+
+def _both(a: Any, b: Any) -> Any:
+    return lambda f: (a(f) + b(f)) if (a(f) and b(f)) else 0
+
+
+def _but_not(a: Any, b: Any) -> Any:
+    return lambda f: a(f) if not b(f) else 0
+
+
+def _citmatches(
+    f: dict[str, Any], journal: str, year: str, volume: str, page: str, author: str
+) -> bool:
+    """Whether a record is the citation ECitMatch describes (empty fields match anything)."""
+    journal = " ".join(journal.lower().replace(".", " ").split())
+    if journal and journal not in f["journals"]:
+        return False
+    if year and year not in f["years"]:
+        return False
+    if volume and volume.lower() != f["volume"].lower():
+        return False
+    if page and page.lower() != f["first_page"].lower():
+        return False
+    if author:
+        surname = author.lower().split()[0]
+        if not f["authors"] or f["authors"][0][0] != surname:
+            return False
+    return True

@@ -63,6 +63,9 @@ class Settings:
     read_timeout: float = 60.0
     #: Look for stated figures missing from the abstract in the PMC full text.
     fulltext: bool = True
+    #: Search PubMed for the paper a citation describes when its PMID's record is another
+    #: (``Result.suggestion``, #13).
+    suggest: bool = True
     #: Check against local PubMed XML files or an index instead of the network.
     records: tuple[Path, ...] = ()
     #: The records are the whole of PubMed: a PMID absent from them is not found.
@@ -82,6 +85,7 @@ class Settings:
             max_age=config["max-age"],
             timeout=config["timeout"],
             fulltext=config["fulltext"],
+            suggest=config["suggest"],
             **extra,
         )
 
@@ -189,7 +193,14 @@ def check_files(
         # as with --no-fulltext, and a miss says the full text was not consulted.
         return run_checks(files, local, progress, fulltext=False, today=settings.today)
     with open_source(settings, on_retry) as source:
-        return run_checks(files, source, progress, fulltext=settings.fulltext, today=settings.today)
+        return run_checks(
+            files,
+            source,
+            progress,
+            fulltext=settings.fulltext,
+            today=settings.today,
+            suggest=settings.suggest,
+        )
 
 
 def watch(

@@ -298,6 +298,13 @@ Exit codes:
     help="Look for stated figures in the abstract only, never in the PMC full text.",
 )
 @click.option(
+    "--no-suggest",
+    "suggest",
+    flag_value=False,
+    default=None,
+    help="Do not search PubMed for the PMID a citation means when its record is another paper.",
+)
+@click.option(
     "--article",
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="The article (Markdown, HTML or text): flag orphan citations and stale claims.",

@@ -130,6 +130,7 @@ OPTIONS: tuple[Option, ...] = (
     Option("max-age", _duration, lambda: timedelta(days=7), help="cached records stay fresh"),
     Option("timeout", timeout_seconds, lambda: 120.0, help="seconds for the whole fetch"),
     Option("fulltext", _boolean, lambda: True, help="search PMC full texts for figures"),
+    Option("suggest", _boolean, lambda: True, help="search PubMed for the PMID a citation means"),
     Option(
         "eutils-url",
         _string,

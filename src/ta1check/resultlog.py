@@ -49,6 +49,8 @@ class ResultLog(Sequence[Result]):
         self._unflushed = False
         self._reading = False  # the file position is not at the end
         self._tally = Tally()
+        #: Suggestions (#13), added after the results: few, so kept in memory.
+        self._suggestions: dict[int, Suggestion] = {}
 
     def position(self, file_index: int, claim: Claim) -> int:
         """Where a claim of ``files[file_index]`` sits in the log."""
@@ -73,6 +75,10 @@ class ResultLog(Sequence[Result]):
         self._end += len(data)
         self._unflushed = True
         self._tally.add(result)
+
+    def suggest(self, position: int, suggestion: Suggestion) -> None:
+        """A better PMID for the claim at ``position`` (its result is already written)."""
+        self._suggestions[position] = suggestion
 
     @property
     def summary(self) -> Summary:
@@ -113,6 +119,7 @@ class ResultLog(Sequence[Result]):
         file_index = bisect.bisect_right(self._starts, position) - 1
         claims_file = self.files[file_index]
         claim = claims_file.claims[position - self._starts[file_index]]
+        suggestion = suggestion or self._suggestions.get(position)
         return Result(claim, claims_file, findings, record, figures, evidence, suggestion)
 
     def close(self) -> None:

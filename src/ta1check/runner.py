@@ -18,6 +18,8 @@ from .pubmed.record import Record
 from .pubmed.source import Outcome, Progress, RecordSource, Unverified
 from .resultlog import ResultLog
 from .results import CheckRun, result_of
+from .suggest import Wanted, wants_suggestion
+from .suggester import SearchSource, find_suggestions
 
 #: Records whose stated figures need the PMC full text wait until this many are waiting, so
 #: that their full texts are fetched in few requests.
@@ -31,11 +33,14 @@ def run_checks(
     *,
     fulltext: bool = True,
     today: dt.date | None = None,
+    suggest: bool = True,
 ) -> CheckRun:
     """Fetch every PMID the files cite (each once, across files), the PMC full text of records
     whose abstract lacks a stated figure (unless ``fulltext`` is off), and check every claim.
     A PMID the source never answered for is unverified, never passed. Acceptances expire
-    against ``today`` (default: the day the run starts)."""
+    against ``today`` (default: the day the run starts). With ``suggest`` and a source that
+    can search, a claim whose record is not the paper its citation describes gets the PMID
+    it probably means (``Result.suggestion``)."""
     today = today or dt.date.today()
     log = ResultLog(files)
     conflicts = [check_conflicts(f.claims) for f in files]
@@ -48,10 +53,19 @@ def run_checks(
             else:
                 citing.setdefault(claim.pmid, []).append((fi, claim))
 
+    searching = suggest and isinstance(source, SearchSource)
+    wanted: list[Wanted] = []
+    not_found: set[str] = set()
+
     def settle(pmid: int, outcome: Outcome, texts: Mapping[str, FullText | Unverified]) -> None:
         for fi, claim in citing.pop(pmid):
             result = result_of(files[fi], claim, outcome, texts, conflicts[fi], today)
-            log.put(log.position(fi, claim), result)
+            position = log.position(fi, claim)
+            log.put(position, result)
+            if searching and wants_suggestion(result.findings):
+                wanted.append(Wanted(str(position), claim, claim.pmid))
+                if result.record is None:
+                    not_found.add(str(position))
 
     waiting: dict[int, Record] = {}
 
@@ -80,4 +94,7 @@ def run_checks(
             settle_waiting()
     for pmid in list(citing):
         settle(pmid, Unverified(pmid, "the record source gave no answer"), {})
+    if wanted and isinstance(source, SearchSource):
+        for key, suggestion in find_suggestions(wanted, source, not_found=not_found).items():
+            log.suggest(int(key), suggestion)
     return CheckRun(tuple(files), log)

@@ -339,6 +339,18 @@ def decode_doi(doi: str, body: Any) -> tuple[int, ...]:
     return tuple(pmids)
 
 
+def decode_search(query: str, body: Any) -> tuple[int, ...]:
+    """A cached search answer (ESearch term or ECitMatch line): the PMIDs it gave."""
+    if not isinstance(body, dict) or not isinstance(body.get("pmids"), list):
+        raise ValueError("not a search entry")
+    if body.get("query") != query:
+        raise ValueError(f"the entry is for the search {str(body.get('query'))[:60]!r}")
+    pmids = body["pmids"]
+    if not all(isinstance(p, int) and not isinstance(p, bool) and p > 0 for p in pmids):
+        raise ValueError("the entry's PMIDs are not positive integers")
+    return tuple(pmids)
+
+
 def _one_line(exc: BaseException) -> str:
     text = (str(exc).splitlines() or [""])[0][:160]
     return f"{type(exc).__name__}: {text}" if not isinstance(exc, ValueError) else text
@@ -530,6 +542,22 @@ class RecordCache:
         self._put_json(
             (self.doi_key(doi), {"doi": doi, "pmids": list(pmids)}, self.max_age)
             for doi, pmids in resolved.items()
+        )
+
+    @staticmethod
+    def search_key(query: str) -> str:
+        return f"search:{query}"
+
+    def get_searches(self, queries: Iterable[str]) -> dict[str, tuple[int, ...]]:
+        """Cached answers of searches (suggestions, #13), by their ESearch term or ECitMatch
+        line."""
+        bodies = self._get_json({self.search_key(q): q for q in queries})
+        return self._decoded(bodies, decode_search, "search")
+
+    def put_searches(self, found: Mapping[str, tuple[int, ...]]) -> None:
+        self._put_json(
+            (self.search_key(q), {"query": q, "pmids": list(pmids)}, self.max_age)
+            for q, pmids in found.items()
         )
 
     def close(self) -> None:

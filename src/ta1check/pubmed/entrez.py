@@ -92,6 +92,10 @@ class EntrezConfig:
     def esearch_url(self) -> str:
         return self.base_url.rstrip("/") + "/esearch.fcgi"
 
+    @property
+    def ecitmatch_url(self) -> str:
+        return self.base_url.rstrip("/") + "/ecitmatch.cgi"
+
 
 #: Safety margin on NCBI's one-second window. A request is counted when it leaves the limiter,
 #: not when it reaches NCBI; a thread delayed between the two (the GIL, held while another
@@ -525,9 +529,12 @@ class EntrezClient:
         """The PMIDs PubMed lists for a DOI (esearch ``DOI[aid]``), usually one."""
         return self.search(f"{doi}[aid]", deadline)
 
-    def search(self, term: str, deadline: float, *, retmax: int = 20) -> tuple[int, ...]:
+    def search(
+        self, term: str, deadline: float, *, retmax: int = 20, sort: str | None = None
+    ) -> tuple[int, ...]:
         """The PMIDs an esearch of PubMed for ``term`` returns (at most ``retmax``; ESearch's
-        own default is 20), posted like every request, so a long term is no problem."""
+        own default is 20), posted like every request, so a long term is no problem.
+        ``sort``: ESearch's order ("relevance": best matches first)."""
 
         def read(content: bytes) -> tuple[int, ...]:
             try:
@@ -549,6 +556,28 @@ class EntrezClient:
         params = self._params("pubmed", retmode="json", term=term)
         if retmax != 20:
             params["retmax"] = str(retmax)
+        if sort is not None:
+            params["sort"] = sort
+        return self._request(params, read, deadline)
+
+    def citmatch(self, lines: Sequence[str], deadline: float) -> dict[str, int | None]:
+        """ECitMatch: for each ``journal|year|volume|first page|author|key|`` line, the PMID
+        of the one paper it matches (None: none, or several), by its key."""
+        keys = [line.split("|")[5] for line in lines]
+
+        def read(content: bytes) -> dict[str, int | None]:
+            found: dict[str, int | None] = {}
+            for row in content.decode("utf-8", "replace").splitlines():
+                fields = row.strip().split("|")
+                if len(fields) < 7 or fields[5] not in keys:
+                    continue
+                answer = fields[6].strip()
+                found[fields[5]] = int(answer) if _PMID_TEXT.fullmatch(answer) else None
+            if set(found) != set(keys):
+                raise BadResponse("not an ECitMatch answer for every citation asked")
+            return found
+
+        params = self._params("pubmed", bdata="\r".join(lines))
         return self._request(params, read, deadline)
 
     def _request(self, params: dict[str, str], read: Callable[[bytes], T], deadline: float) -> T:
@@ -597,12 +626,16 @@ class EntrezClient:
         if self.cancelled.is_set():
             raise FetchFailed("interrupted")
         url = self.config.esearch_url if "term" in params else self.config.efetch_url
+        if "bdata" in params:
+            url = self.config.ecitmatch_url
         log.info(
             "POST %s db=%s %s%s",
             url,
             params["db"],
             f"term={params['term']}"
             if "term" in params
+            else f"citations={params['bdata'].count(chr(13)) + 1}"
+            if "bdata" in params
             else f"ids={params['id'].count(',') + 1} ({params['id'][:24]}…)",
             " api_key=<redacted>" if "api_key" in params else "",
         )

@@ -44,6 +44,8 @@ V = TypeVar("V")
 E = TypeVar("E")
 #: Full texts are large (hundreds of KB each): fewer per request.
 FULLTEXT_BATCH = 20
+#: Citations per ECitMatch request.
+CITMATCH_BATCH = 50
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,60 @@ class EntrezSource:
             cache.get_dois if cache is not None else None,
             download,
             1,
+            None,
+        )
+
+    def search(
+        self, terms: Collection[str], retmax: int = 20
+    ) -> dict[str, tuple[int, ...] | Unverified]:
+        """The PMIDs of each ESearch term (the suggestions' searches, #13), cached like
+        records, under the run's one deadline."""
+        cache = self.cache
+
+        def download(
+            client: EntrezClient, batch: list[str], deadline: float
+        ) -> dict[str, tuple[int, ...] | Unverified]:
+            (term,) = batch
+            pmids = client.search(term, deadline, retmax=retmax, sort="relevance")
+            if cache is not None:
+                _store(cache.put_searches, {term: pmids})
+            return {term: pmids}
+
+        return self._fetch(
+            sorted(set(terms)),
+            cache.get_searches if cache is not None else None,
+            download,
+            1,
+            None,
+        )
+
+    def citmatch(self, lines: Collection[str]) -> dict[str, int | Unverified | None]:
+        """ECitMatch's PMID for each ``journal|year|volume|page|author|key|`` line (None: no
+        single match), in batches, cached like records."""
+        cache = self.cache
+
+        def from_cache(keys: list[str]) -> dict[str, int | None]:
+            assert cache is not None
+            found = cache.get_searches(f"ecitmatch:{k}" for k in keys)
+            return {q.removeprefix("ecitmatch:"): (p[0] if p else None) for q, p in found.items()}
+
+        def download(
+            client: EntrezClient, batch: list[str], deadline: float
+        ) -> dict[str, int | Unverified | None]:
+            by_key = client.citmatch(batch, deadline)
+            answers = {line: by_key[line.split("|")[5]] for line in batch}
+            if cache is not None:
+                _store(
+                    cache.put_searches,
+                    {f"ecitmatch:{k}": (() if p is None else (p,)) for k, p in answers.items()},
+                )
+            return dict(answers)
+
+        return self._fetch(
+            sorted(set(lines)),
+            from_cache if cache is not None else None,
+            download,
+            CITMATCH_BATCH,
             None,
         )
 

@@ -54,6 +54,13 @@ class GithubReporter:
                 if near:
                     message += f" — {near[0].where}: {marked(near[0], 120)}"
                 out.write(f"::{_COMMAND[f.severity]} {props}::{escape_data(message)}\n")
+            if r.suggestion is not None:
+                props = ",".join(
+                    f"{k}={escape_property(v)}"
+                    for k, v in (("file", path), ("line", str(line)), ("title", "suggestion"))
+                )
+                message = f"{r.claim.label} (PMID {r.claim.pmid_raw}): {r.suggestion.text}"
+                out.write(f"::notice {props}::{escape_data(message)}\n")
         for a in (*run.article_findings, *run.config_findings):
             props = ",".join(
                 f"{k}={escape_property(v)}"

@@ -11,6 +11,7 @@ from ..figures import FigureVerdict
 from ..findings import Finding, Status
 from ..pubmed.record import RecordSummary
 from ..results import CheckRun, Result
+from ..suggest import Suggestion
 from .jsonstream import Streamed, write_json
 from .passages import passage_json
 
@@ -78,6 +79,18 @@ def result_json(r: Result) -> dict[str, Any]:
         "figures": [figure_json(v) for v in r.figures],
         "evidence": [passage_json(p) for p in r.evidence],
         "record": record_json(r.record) if r.record else None,
+        **({"suggestion": suggestion_json(r.suggestion)} if r.suggestion else {}),
+    }
+
+
+def suggestion_json(s: Suggestion) -> dict[str, Any]:
+    return {
+        "pmid": s.pmid,
+        "citation": s.citation,
+        "title": s.title,
+        "reasons": list(s.reasons),
+        "doi": s.doi,
+        "message": s.text,
     }
 
 

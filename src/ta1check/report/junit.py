@@ -53,6 +53,8 @@ def _testcase(r: Result, suite: str) -> ET.Element:
         if not _fails(f) and f.code is not Code.UNVERIFIED
     ]
     notes += [f"evidence, {heading(p)}: {marked(p)}" for p in r.evidence]
+    if r.suggestion is not None:
+        notes.append(r.suggestion.text)
     if notes:
         ET.SubElement(case, "system-out").text = "\n".join(notes)
     return case

@@ -74,6 +74,8 @@ def markdown_lines(run: CheckRun, show: frozenset[Status] = frozenset(Status)) -
         for p in shown(r.evidence):
             quoted = "".join(f"**{text(t)}**" if hot else text(t) for t, hot in pieces(p))
             findings += f"<br>_{text(heading(p))}_: {quoted}"
+        if r.suggestion is not None:
+            findings += f"<br>💡 {_cell(r.suggestion.text)}"
         yield (
             f"| {_ICON[r.status]} {r.status.value} | {link} | {_cell(r.claim.label)} | "
             f"{code(f'{path}:{line}')} | {findings} |\n"

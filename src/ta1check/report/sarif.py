@@ -88,15 +88,16 @@ def sarif_results(run: CheckRun) -> Iterator[dict[str, Any]]:
     for r in run.results:
         where = artifact_location(r.source.path)
         line = location(r)[1]
-        for f in r.findings:
+        for i, f in enumerate(r.findings):
             expired = f" ({note(f)})" if f.acceptance_expired else ""
+            said = f.message + expired
+            if r.suggestion is not None and i == 0:
+                said += f"; {r.suggestion.text}"
             yield {
                 "ruleId": f.code.slug,
                 "ruleIndex": index[f.code],
                 "level": _LEVEL[f.severity],
-                "message": {
-                    "text": f"{r.claim.label} (PMID {r.claim.pmid_raw}): {f.message}{expired}"
-                },
+                "message": {"text": f"{r.claim.label} (PMID {r.claim.pmid_raw}): {said}"},
                 "locations": [
                     {
                         "physicalLocation": {
@@ -112,6 +113,11 @@ def sarif_results(run: CheckRun) -> Iterator[dict[str, Any]]:
                     "stated": f.stated,
                     "pubmed": f.pubmed,
                     **_evidence(r, f),
+                    **(
+                        {"suggested_pmid": r.suggestion.pmid}
+                        if r.suggestion is not None and i == 0
+                        else {}
+                    ),
                 },
                 **_suppressions(f),
             }

@@ -113,6 +113,8 @@ class TableReporter:
                     findings.append(f" [{accepted}]", style="dim" if f.accepted else "yellow")
             if not result.findings:
                 findings.append("matches PubMed", style="dim")
+            if result.suggestion is not None:
+                findings.append(f"\n{result.suggestion.text}", style="cyan")
             if result.figures:
                 findings.append("\nfigures: ", style="dim")
                 findings.append("; ".join(_verdict(v) for v in result.figures), style="dim")
