@@ -169,6 +169,7 @@ def test_each_report_goes_to_the_file_named_with_it(run, emulator, workdir) -> N
         "sarif=r=1.sarif",  # only the first '=' separates
         "--report",
         "json",
+        "--no-suggest",  # one efetch for the records; suggestions search more (test_suggest)
     )
     assert out.code == 1, out.stderr
     assert json.loads(out.stdout)["summary"]["claims"] == 7

@@ -169,6 +169,7 @@ def test_several_formats_and_outputs_in_one_run(run, emulator, workdir) -> None:
         "out.sarif",
         "--format",
         "json",
+        "--no-suggest",  # one efetch for the records; suggestions search more (test_suggest)
     )
     assert out.code == 1
     assert json.loads(out.stdout)["summary"]["claims"] == 7  # stdout: only the chosen format
@@ -180,7 +181,7 @@ def test_several_formats_and_outputs_in_one_run(run, emulator, workdir) -> None:
 
 
 def test_several_claims_files_fetch_each_record_once(run, emulator, workdir) -> None:
-    out = run("check", "mixed.toml", "inline.toml", "--format", "json")
+    out = run("check", "mixed.toml", "inline.toml", "--format", "json", "--no-suggest")
     doc = json.loads(out.stdout)
     assert {r["file"] for r in doc["results"]} == {"mixed.toml", "inline.toml"}
     (request,) = emulator.efetches
