@@ -196,15 +196,20 @@ def search_term(wanted: Wanted) -> str | None:
 
 def citmatch_line(wanted: Wanted) -> str | None:
     """The ECitMatch ``bdata`` line ``journal|year|volume|first page|author|key|``, when the
-    citation as printed gives all of journal, year, volume and first page
-    ("…, J Am Geriatr Soc. 1989;37(1):1-8")."""
-    m = volume_and_page(wanted.claim)
+    claim gives all of journal, year, volume and first page (its ``volume`` and ``pages``, or
+    the citation's: "…, J Am Geriatr Soc. 1989;37(1):1-8")."""
+    claim = wanted.cited
+    m = volume_and_page(claim)
+    volume = claim.stated_volume or (m["volume"] if m else None)
+    pages = claim.stated_pages or (m["page"] if m else None)
+    first_page = re.split(r"[-\u2010-\u2015,;\s]", pages.strip())[0] if pages else ""
     journal = _phrase(wanted.journal or "").replace("|", " ")
-    if m is None or not journal:
+    year = wanted.year
+    if not (journal and year and volume and first_page):
         return None
-    author = _phrase(wanted.author or "").replace("|", " ")
-    key = wanted.key.replace("|", " ")
-    return f"{journal}|{m['year']}|{m['volume']}|{m['page']}|{author}|{key}|"
+    author = _phrase(wanted.author or "")
+    fields = (journal, str(year), volume, first_page, author, wanted.key)
+    return "".join(f.replace("|", " ") + "|" for f in fields)
 
 
 def neighbours(pmid: int) -> tuple[int, ...]:
