@@ -13,7 +13,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .article.sentences import split_sentences
 from .figures import (
     FigureStatus,
     FigureVerdict,
@@ -92,6 +91,10 @@ def sentences_of(
 ) -> tuple[Sentence, ...]:
     """The sentences of a record's sections ("title", "abstract", with each labelled abstract
     section "RESULTS: …" as ``abstract: RESULTS``) and of full-text sections."""
+    # NOTE: imported here: the article package (readers, in-text citations, references) costs
+    # every run's start-up, and only a claim with figures or text needs sentences.
+    from .article.sentences import split_sentences
+
     out: list[Sentence] = []
     for section in sections:
         for line in _PART_BREAK.split(section.text):
