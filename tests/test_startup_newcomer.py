@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write
+from conftest import ROOT, require_tool, write
 
 OBYRNE, GIBBS = 29768149, 36400559
 CLAIMS = f"[[claim]]\npmid = {OBYRNE}\n\n[[claim]]\npmid = {GIBBS}\n"
@@ -297,3 +297,86 @@ def test_every_notice_message_of_the_corpus_reads_well() -> None:
                 else:
                     assert f"{notice.reference} (no PMID given)" in text
     assert seen > 100
+
+
+def test_the_wheel_installs_and_its_console_script_runs(tmp_path: Path) -> None:
+    """``uv build`` makes a wheel that declares pyproject's Python and dependencies and whose
+    ``ta1check`` script runs from a new venv (installed without its dependencies here, which
+    come from this environment, offline; .ci/run also installs it with them from the
+    registry)."""
+    import sysconfig
+    import zipfile
+
+    import tomli
+
+    uv = require_tool("uv", "to build and install the wheel")
+    dist = tmp_path / "dist"
+    built = subprocess.run(
+        [uv, "build", "--offline", "--wheel", "--out-dir", str(dist), str(ROOT)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert built.returncode == 0, built.stderr
+    (wheel,) = dist.glob("ta1check-*.whl")
+    project = tomli.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+        meta = archive.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
+        scripts = archive.read(next(n for n in names if n.endswith("entry_points.txt"))).decode()
+    assert "ta1check/cli.py" in names and "ta1check/pubmed/record.py" in names
+    assert f"Requires-Python: {project['requires-python']}" in meta
+
+    def name(requirement: str) -> str:
+        return re.split(r"[<>=!~;\[ ]", requirement.strip(), maxsplit=1)[0].lower()
+
+    declared = {
+        name(line.split(":", 1)[1]) for line in meta.splitlines() if "Requires-Dist" in line
+    }
+    assert declared == {name(r) for r in project["dependencies"]}
+    assert "ta1check = ta1check.cli:entry" in scripts
+
+    venv = tmp_path / "venv"
+    for args in (
+        [uv, "venv", "--offline", "--python", sys.executable, str(venv)],
+        [
+            uv,
+            "pip",
+            "install",
+            "--offline",
+            "--no-deps",
+            "--python",
+            str(venv / "bin" / "python"),
+            str(wheel),
+        ],
+    ):
+        done = subprocess.run(args, capture_output=True, text=True, check=False, timeout=300)
+        assert done.returncode == 0, done.stderr
+    # the dependencies from this environment; ta1check itself only from the new venv (this
+    # environment's editable install is a .pth file, which PYTHONPATH does not read)
+    env = {**os.environ, "PYTHONPATH": sysconfig.get_paths()["purelib"]}
+    script = venv / "bin" / "ta1check"
+    version = subprocess.run(
+        [script, "--version"], capture_output=True, text=True, env=env, check=False
+    )
+    assert version.returncode == 0 and version.stdout == "ta1check, version 0.1.0\n"
+    where = subprocess.run(
+        [venv / "bin" / "python", "-c", "import ta1check.cli; print(ta1check.cli.__file__)"],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert where.stdout.startswith(str(venv)), where.stdout + where.stderr
+    claims = write(tmp_path / "claims.toml", CLAIMS)
+    offline = subprocess.run(
+        [script, "check", str(claims), "--offline", "-q"],
+        capture_output=True,
+        text=True,
+        env={**env, "TA1CHECK_CACHE": str(tmp_path / "cache")},
+        cwd=tmp_path,
+        check=False,
+    )
+    assert offline.returncode == 3, offline.stderr
+    assert offline.stdout == "2 claims: 2 unverified\n"
