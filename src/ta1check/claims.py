@@ -7,7 +7,6 @@ the key. A PMID that is not a valid PMID is *not* a load error: the check report
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -184,6 +183,8 @@ def type_name(value: object) -> str:
 
 
 def suggest(key: str, allowed: Sequence[str]) -> str:
+    import difflib  # only when a key is wrong
+
     close = difflib.get_close_matches(key, allowed, n=1, cutoff=0.6)
     return f" (did you mean {close[0]!r}?)" if close else f" (allowed: {', '.join(allowed)})"
 

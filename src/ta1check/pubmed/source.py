@@ -14,17 +14,9 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import (
-    FIRST_COMPLETED,
-    Future,
-    ProcessPoolExecutor,
-    ThreadPoolExecutor,
-    wait,
-)
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing import get_context
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from .cache import NotFound, RecordCache
@@ -413,6 +405,12 @@ def parse_pool(batches: int) -> Iterator[Callable[[bytes], ParsedSet]]:
     if batches < PARSE_POOL_FROM:
         yield parse_pubmed_xml
         return
+    # NOTE: imported here: multiprocessing costs every run's start-up, and only a run with
+    # PARSE_POOL_FROM batches to download uses it.
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+    from multiprocessing import get_context
+
     workers = max(1, min(2, os.cpu_count() or 1))
     pool = ProcessPoolExecutor(
         max_workers=workers,
