@@ -206,3 +206,32 @@ def test_two_candidates_that_fit_alike_are_no_suggestion(run, emulator, tmp_path
     (result,) = json.loads(out.stdout)["results"]
     assert result["suggestion"]["pmid"] == 2642497
     assert result["suggestion"]["reasons"] == ["author", "journal", "topic"]
+
+
+def test_a_sloppy_citation_of_the_right_paper_is_not_redirected(run, emulator, tmp_path):
+    seeded(emulator)
+    # CRAFTED: the same first author's paper of 1994 in the same journal, on another topic.
+    emulator.add_record(
+        pubmed_article(
+            90000002,
+            "Influenza vaccination of nursing home staff.",
+            [("Gravenstein", "S", "S"), ("Drinka", "P", "P")],
+            ("Journal of the American Geriatrics Society", "J Am Geriatr Soc"),
+            ("1994", "Mar"),
+            "42",
+            "3",
+            "300-5",
+            ["Journal Article"],
+        )
+    )
+    # PMID 2642497 is right; the year and the title as printed are not (a paraphrase)
+    claims = """
+[[claim]]
+pmid = 2642497
+citation = "Gravenstein et al., J Am Geriatr Soc (1994)"
+title = "Thymosin alpha one and the antibody response of elderly men to influenza vaccine"
+"""
+    out = run("check", str(write(tmp_path / "c.toml", claims)), "--format", "json")
+    (result,) = json.loads(out.stdout)["results"]
+    assert {f["code"] for f in result["findings"]} >= {"year-mismatch", "title-mismatch"}
+    assert "suggestion" not in result  # author, journal and year fit 90000002; the topic does not

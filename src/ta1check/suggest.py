@@ -293,8 +293,12 @@ def best(
     if not fits or (len(fits) > 1 and fits[1].rank == fits[0].rank):
         return None
     chosen = fits[0]
-    if stated is not None and fit(wanted, stated).rank >= chosen.rank:
-        return None  # the citation is sloppy, but its own record fits it as well
+    if stated is not None:
+        own = fit(wanted, stated)
+        if own.rank >= chosen.rank:
+            return None  # the citation is sloppy, but its own record fits it as well
+        if wanted.topic and own.overlap > chosen.overlap:
+            return None  # its own record is closer to what the claim is about
     return Suggestion(
         pmid=chosen.record.pmid,
         citation=citation_of(chosen.record),
