@@ -29,6 +29,11 @@ CORPUS = {
     "pone.0046493.nxml": ("ama", True),
     "6605965a.nxml": ("apa", False),
     "ehp-116-1694.nxml": ("ehp", False),
+    # SciELO's own JATS (pretty-printed; superscript citation numbers, <sup> in the <xref>)
+    "0034-8910-rsp-48-2-0296.xml": ("vancouver", True),
+    "0034-7094-rba-69-03-0227.xml": ("ama", True),
+    # eLife's own JATS: author-year, element-citation with DOIs; eLife prints EHP's way
+    "elife06003.xml": ("ehp", False),
 }
 
 _SKIP = {"fig", "table-wrap", "disp-formula", "supplementary-material", "fn-group", "media"}
@@ -96,9 +101,11 @@ class _Ref:
 
 
 def _read_ref(ref: ET.Element, index: int) -> _Ref:
+    cits = [c for c in ref if _local(c.tag) in ("mixed-citation", "element-citation", "citation")]
+    # a <ref> with two (SciELO: plain text and fields): the one with the fields
     cit = next(
-        (c for c in ref if _local(c.tag) in ("mixed-citation", "element-citation", "citation")),
-        ref,
+        (c for c in cits if any(_local(e.tag) in ("name", "collab") for e in c.iter())),
+        cits[0] if cits else ref,
     )
     label = _text(ref.find("label"))
     number = int(label) if label and label.isdigit() else index + 1
@@ -120,9 +127,16 @@ def _read_ref(ref: ET.Element, index: int) -> _Ref:
                 pmid = int(_text(pid) or "0")
             if pid.get("pub-id-type") == "doi":
                 doi = _text(pid)
-    if doi is None:  # Annals of Oncology prints its DOIs in a comment
-        m = re.search(r"doi:\s*(10\.\d{4,9}/\S+)", _text(cit.find("comment")) or "")
-        doi = m.group(1) if m else None
+    for pid in ref.iter():  # SciELO types an <issue-id> as the DOI
+        if doi is None and pid.get("pub-id-type") == "doi" and (_text(pid) or "").startswith("10."):
+            doi = _text(pid)
+    if doi is None:  # Annals of Oncology prints its DOIs in a comment, SciELO in the text
+        comments = [_text(c) or "" for c in ref.iter() if _local(c.tag) == "comment"]
+        for piece in [*comments, *ref.itertext()]:  # piece by piece: a <pub-id> may follow
+            m = re.search(r"doi:\s*(10\.\d{4,9}/\S+)", piece, re.IGNORECASE)
+            if m:
+                doi = m.group(1).rstrip(".,;")
+                break
     return _Ref(
         rid=ref.get("id") or "",
         number=number,
@@ -459,7 +473,9 @@ def _restyle(text: str, how: str) -> str:
         return f"({numbers.replace(',', ', ')})"
 
     # a journal that prints superscripts: its groups are restyled as the bracketed ones
-    text = re.sub(r"<sup>(" + _NUMS + r")</sup>", r" [\1]", text)
+    # before the punctuation, as a bracketed journal prints it ("Report,<sup>8</sup>" is
+    # "Report [8],")
+    text = re.sub(r"([,;:.]?)<sup>(" + _NUMS + r")</sup>", r" [\2]\1", text)
     if how in ("parens", "none"):
         return _GROUP.sub(one, text)
     # superscripts sit after the punctuation: "… disease.[3]" prints "… disease.³"

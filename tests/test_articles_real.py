@@ -59,7 +59,7 @@ def test_the_manifest_names_every_article_its_journal_and_licence() -> None:
     }
     files = {p.name for p in ARTICLES.iterdir() if p.suffix in (".nxml", ".xml")}
     assert set(rows) == files == set(CORPUS)
-    assert len({r[1] for r in rows.values()}) >= 7  # journals
+    assert len({r[1] for r in rows.values()}) >= 10  # journals
     assert all(r[-1] for r in rows.values())  # a licence for each
 
 
@@ -312,7 +312,9 @@ def test_draft_resolves_every_reference_with_a_pmid(run, tmp_path: Path, name: s
     paired = [(c["line"], rid_of_pmid[c["pmid"]]) for c in claims if "figure" in c]
     assert paired or not rid_of_pmid  # an article whose references carry no PMID pairs none
     right = sum(pair in rendered.links for pair in paired)
-    assert right / max(1, len(paired)) >= 0.95, [p for p in paired if p not in rendered.links][:5]
+    assert not paired or right / len(paired) >= 0.95, [
+        p for p in paired if p not in rendered.links
+    ][:5]
     # a research article's figures are paired only with what their own sentence cites
     assert "# inferred" not in out.stdout
 

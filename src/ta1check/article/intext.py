@@ -23,7 +23,8 @@ _NAME = (
     r"[A-Z][\w'\u2019\-]+(?:\s+(?:van|von|de|der|den|del|da|di|la|le|dos)\s+[A-Z][\w'\u2019\-]+)?"
 )
 #: An organisation as an author: "American Cancer Society", "World Health Organization".
-_GROUP = rf"{_NAME}(?:\s+(?:(?:of|for|on|the)\s+)?{_NAME}){{1,5}}"
+#: "14CHRONO Centre of the Queen's University of Belfast": digits may open it.
+_GROUP = rf"\d*{_NAME}(?:\s+(?:(?:of|for|on|the)\s+){{0,2}}{_NAME}){{1,5}}"
 _YEAR = r"(?P<year>(?:1[6-9]|20)\d\d)(?P<sfx>[a-z]?)"
 _PAREN_PART = re.compile(
     rf"^\s*(?:(?:see|see also|e\.g\.|cf\.|reviewed in|and)[,:]?\s+)?"
@@ -32,12 +33,21 @@ _PAREN_PART = re.compile(
     r"(?P<more>(?:\s*,\s*(?:1[6-9]|20)\d\d[a-z]?)*)\s*$"
 )
 _YEAR_PAREN = r"\s*[\(\[](?P<{g}>(?:1[6-9]|20)\d\d)(?P<{s}>[a-z]?)[\)\]]"
+#: A numbered citation between a narrative's names and its year: "Almeida et al^1^ (2009)",
+#: "et al [1] (2009)", "et al (1) (2009)", "et al¹ (2009)".
+_MARK = (
+    r"\^[\d,\s\u2013-]{1,20}\^|\[[\d,\s\u2013-]{1,20}\]|\([\d,\s\u2013-]{1,20}\)(?=\s*[\(\[]\d)"
+    r"|[\u2070\u00b9\u00b2\u00b3\u2074-\u2079][\u2070\u00b9\u00b2\u00b3\u2074-\u2079,\u207b\u2013]*"
+)
 # "Chien et al." / "Chien et al. (1998)" / "Smith and Jones (2007)" / "Smith (2004a)"; "TLR-9
 # and TLR-2" is no citation, so a two-name form needs its year, and a one-name form needs a
 # reference of that name (see :func:`find`).
 _NARRATIVE = re.compile(
-    rf"\b(?P<name>{_NAME})\s+(?:et\.?\s+al\b\.?(?:{_YEAR_PAREN.format(g='year', s='sfx')})?"
-    rf"|(?:and|&)\s+{_NAME}{_YEAR_PAREN.format(g='year2', s='sfx2')}"
+    # "Almeida et al^1^ (2009)": a numbered article's narrative citation, its number between
+    rf"\b(?P<name>{_NAME})\s+(?:et\.?\s+al(?![A-Za-z])\.?(?:\s*(?:{_MARK}"
+    rf"|\[[\d,\s\u2013-]{{1,20}}\]))?(?:{_YEAR_PAREN.format(g='year', s='sfx')})?"
+    rf"|(?:and|&)\s+{_NAME}(?:\s+{_NAME})?(?:\s*(?:{_MARK}"
+    rf"|\[[\d,\s\u2013-]{{1,20}}\]))?{_YEAR_PAREN.format(g='year2', s='sfx2')}"
     rf"|(?P<single>\((?P<year3>(?:1[6-9]|20)\d\d)(?P<sfx3>[a-z]?)\)))"
 )
 
@@ -188,9 +198,18 @@ def value_series(
     ]
     if not groups:
         return set()
-    every = re.findall(
+    # the sentence's parenthesized numbers, in runs a few words apart ("no pain (0), mild
+    # (1-3), moderate (4-6)"); a year is no code
+    runs: list[list[re.Match[str]]] = []
+    for m in re.finditer(
         rf"\(\s*(\d+(?:\s*[-\u2013]\s*\d+)?|{_COUNT_WORDS})\s*\)", sentence, re.IGNORECASE
-    )
+    ):
+        if re.fullmatch(r"(?:1[6-9]|20)\d\d", m.group(1)):
+            continue
+        if runs and len(sentence[runs[-1][-1].end() : m.start()]) <= 40:
+            runs[-1].append(m)
+        else:
+            runs.append([m])
 
     def no_reference(group: str) -> bool:
         numbers = re.findall(r"\d+", group)
@@ -198,13 +217,25 @@ def value_series(
             n == "0" or n.startswith("0") or (highest and int(n) > highest) for n in numbers
         )
 
-    coded = len(every) >= 3 and any(no_reference(g) for g in every)
-    runs_on = (
-        len(groups) >= 3
-        and max(groups[-1][1].numbers) <= cited_before
-        and all(b.numbers[0] == a.numbers[-1] + 1 for (_, a), (_, b) in itertools.pairwise(groups))
-    )
-    return {i for i, _ in groups} if coded or runs_on else set()
+    out: set[int] = set()
+    # a sentence with one list of codes may hold a second, shorter one ("… and two in Rio
+    # Grande do Sul, namely T. circummaculata (11) and T. rubrovaria (115)")
+    shortest = 3
+    if any(len(run) >= 3 and any(no_reference(m.group(1)) for m in run) for run in runs):
+        shortest = 2
+    for run in runs:
+        inside = [(i, f) for i, f in groups if run[0].start() <= f.start < run[-1].end()]
+        coded = len(run) >= shortest and any(no_reference(m.group(1)) for m in run)
+        runs_on = (
+            len(inside) >= 3
+            and max(inside[-1][1].numbers) <= cited_before
+            and all(
+                b.numbers[0] == a.numbers[-1] + 1 for (_, a), (_, b) in itertools.pairwise(inside)
+            )
+        )
+        if coded or runs_on:
+            out |= {i for i, _ in inside}
+    return out
 
 
 def choose_forms(sentences: Iterable[str], highest: int) -> frozenset[Form]:

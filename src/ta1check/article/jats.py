@@ -268,7 +268,7 @@ class _Reader:
         printed = " ".join("".join(el.itertext()).split())
         if not printed and numbers:  # a self-closing xref the stylesheet would number
             printed = ",".join(map(str, numbers))
-        line = self.tree.start.get(el)
+        line = self.tree.text.get(el, self.tree.start.get(el))  # where its number is printed
         if acc.space and acc.length:
             acc.parts.append(" ")
             acc.length += 1
@@ -381,9 +381,16 @@ def _initials(given: str) -> str:
     return "".join(w[0] for w in given.split() if w[:1].isalpha()).upper()
 
 
+_CITATIONS = ("mixed-citation", "element-citation", "citation", "nlm-citation")
+_STRUCTURE = ("name", "string-name", "collab", "person-group", "source", "article-title")
+
+
 def _citation_element(ref: ET.Element) -> ET.Element:
-    names = ("mixed-citation", "element-citation", "citation", "nlm-citation")
-    return _descendant(ref, *names) or ref
+    """The citation to read fields from: of a ``<ref>`` that holds two (SciELO: a plain
+    mixed-citation and a structured element-citation), the structured one."""
+    cits = [c for c in ref.iter() if _local(c.tag) in _CITATIONS]
+    structured = (c for c in cits if any(_local(e.tag) in _STRUCTURE for e in c.iter()))
+    return next(structured, cits[0] if cits else ref)
 
 
 def _reference(ref: ET.Element, index: int, tree: _Tree) -> Reference:
@@ -427,8 +434,8 @@ def _reference(ref: ET.Element, index: int, tree: _Tree) -> Reference:
         else fpage or _text(_child(cit, "elocation-id"))
     )
     pmid = doi = pmcid = None
-    for pid in cit.iter():
-        if _local(pid.tag) != "pub-id":
+    for pid in ref.iter():  # <pub-id>, and any other element typed as one (SciELO's <issue-id>)
+        if pid.get("pub-id-type") is None:
             continue
         kind_id, value = pid.get("pub-id-type"), _text(pid) or ""
         if kind_id == "pmid" and value.isdigit() and pmid is None:
@@ -437,9 +444,10 @@ def _reference(ref: ET.Element, index: int, tree: _Tree) -> Reference:
             doi = value
         elif kind_id in ("pmcid", "pmc") and pmcid is None:
             pmcid = value if value.upper().startswith("PMC") else f"PMC{value}"
-    printed = _mixed_text(cit)
+    mixed = next((c for c in ref.iter() if _local(c.tag) == "mixed-citation"), None)
+    printed = _mixed_text(mixed if mixed is not None else cit)
     if doi is None:  # a DOI printed as text or in a comment ("doi: 10.1093/…")
-        for piece in cit.itertext():
+        for piece in ref.itertext():
             m = re.search(r"\b(10\.\d{4,9}/[^\s\"<>]+)", piece)
             if m:
                 doi = m.group(1).rstrip(".,;)")
@@ -461,7 +469,7 @@ def _reference(ref: ET.Element, index: int, tree: _Tree) -> Reference:
     )
     return Reference(
         line=tree.start.get(ref, 1),
-        printed=_printed(cit, fields),
+        printed=printed.lstrip(". ") if mixed is not None else _printed(cit, fields),
         citation=_short_citation(fields),
         surname=_surname(authors[0]) if authors else None,
         year=year,

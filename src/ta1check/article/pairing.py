@@ -18,7 +18,17 @@ def link(citation: InText, references: Iterable[Reference]) -> Link:
             return Link(citation, None, f"the reference list has no entry {citation.number}")
         return Link(citation, None, f"the reference list has {citation.number} more than once")
     key = name_key(citation.surname)
+    references = list(references)
     refs = [r for r in references if r.surname and name_key(r.surname) == key]
+    if not refs and len(citation.surname.split()) >= 3:
+        # an organisation cited by its full name ("14CHRONO Centre of the Queen's University of
+        # Belfast, 2014"): the entry that opens with that name, when its fields did not read
+        name = fold(citation.surname)
+        refs = [r for r in references if r.surname is None and fold(r.printed).startswith(name)]
+        if citation.year is not None:
+            refs = [r for r in refs if str(citation.year) in r.printed]
+        if len(refs) == 1:
+            return Link(citation, refs[0])
     if citation.year is not None:
         same_year = [r for r in refs if r.year == citation.year]
         if len(same_year) > 1 and citation.year_suffix:

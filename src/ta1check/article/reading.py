@@ -118,10 +118,12 @@ def analyse(
             codes = value_series(text, found, cited_before, highest)
             found = [f for i, f in enumerate(found) if i not in codes]
         cited_before = max([cited_before, *(n for f in found for n in f.numbers)])
-        if forms:  # "John et al. [13]": where numbers cite, the number is the citation
+        spans = found
+        if forms:  # "John et al. [13]": where numbers cite, the number is the citation (and
+            # the narrative's own year, "Almeida et al^1^ (2009)", is still no figure)
             found = [f for f in found if not f.narrative]
         sentences.append(
-            Sentence(block.line_at(pos), text, p_index, without_citations(text, found), section)
+            Sentence(block.line_at(pos), text, p_index, without_citations(text, spans), section)
         )
         for hit in found:
             citations += _in_text(hit, block, pos, index)
