@@ -221,3 +221,41 @@ def test_an_unused_acceptance_of_the_config_file_is_shown_at_its_line(
     text = " ".join(" ".join(Page((tmp_path / "review.html").read_text("utf-8")).text).split())
     assert "The config file" in text
     assert "ta1check.toml:1 acceptance-unused warning" in text
+
+
+def test_the_suggestion_and_the_record_links_are_shown():
+    """#13's case: PMID 17600281 (a review) cited for Gravenstein's 1989 trial."""
+    from ta1check.suggest import Suggestion
+
+    run = unverified_run()
+    record = RecordSummary(
+        17600281, "Review.", ("Gravenstein S",), "Annals of the New York Academy of Sciences",
+        "Ann N Y Acad Sci", 2007, "10.1196/annals.1415.030", True, "PMC1234567", ("Review",), (),
+    )  # fmt: skip
+    suggestion = Suggestion(
+        2642497,
+        "Gravenstein S et al., J Am Geriatr Soc 1989",
+        "Thymosin alpha 1 in the elderly",
+        ("author", "journal", "topic"),
+        doi="10.1111/j.1532-5415.1989.tb02201.x",
+    )
+    run = dataclasses.replace(
+        run,
+        results=tuple(
+            dataclasses.replace(r, record=record, suggestion=suggestion) for r in run.results
+        ),
+    )
+    parsed = Page(render(run))
+    text = " ".join("".join(parsed.text).split())
+    assert (
+        "Did you mean PMID 2642497: Gravenstein S et al., J Am Geriatr Soc 1989, "
+        "Thymosin alpha 1 in the elderly — author, journal, topic match"
+    ) in text
+    links = {a["href"] for tag, a in parsed.tags if tag == "a"}
+    assert links == {
+        "https://pubmed.ncbi.nlm.nih.gov/1/",
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC1234567/",
+        "https://doi.org/10.1196/annals.1415.030",
+        "https://pubmed.ncbi.nlm.nih.gov/2642497/",
+        "https://doi.org/10.1111/j.1532-5415.1989.tb02201.x",
+    }
