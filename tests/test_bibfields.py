@@ -308,6 +308,8 @@ def test_drafted_fields_check_clean_against_their_own_records(
     article = write(tmp_path / f"{name}.md", rendered.markdown)
     drafted = tomllib.loads(run("draft", str(article), "--offline").stdout)
     journal = {t.pmid for t in rendered.references if t.pmid and t.kind == "journal"}
+    if not journal:
+        pytest.skip("its references carry no PMID (DOIs only, or no identifier)")
     claims = [c for c in drafted["claim"] if "figure" not in c and c["pmid"] in journal]
     keys = ("id", "pmid", "citation", "authors", "et_al", "volume", "issue", "pages")
     text = "".join(
