@@ -489,6 +489,8 @@ class _CountingRe:
         self._tally = tally
 
     def _compiled(self, pattern, flags: int = 0) -> _Counted:  # type: ignore[no-untyped-def]
+        if isinstance(pattern, _Counted):  # a module-level pattern, handed to re.sub & co
+            pattern = pattern._pattern
         return _Counted(re.compile(pattern, flags), self._tally)
 
     def search(self, pattern, string, flags=0):  # type: ignore[no-untyped-def]
