@@ -136,7 +136,7 @@ def _authors(chunk: str) -> tuple[tuple[str, ...], bool] | None:
     if not names:
         return None
     for name in names:
-        if re.search(_NOT_A_NAME, name):
+        if _NOT_A_NAME.search(name):
             return None  # a title's colon or sentence ("Tee EE. Promoting Production"), not a name
         words = name.replace(",", " ").split()
         if not words or len(words) > 8 or re.search(r"\d", name) or len(name) > 90:
