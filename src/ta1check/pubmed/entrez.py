@@ -525,10 +525,6 @@ class EntrezClient:
         ids = [p.removeprefix("PMC") for p in pmcids]
         return self._request(self._params("pmc", id=",".join(ids)), read, deadline)
 
-    def search_doi(self, doi: str, deadline: float) -> tuple[int, ...]:
-        """The PMIDs PubMed lists for a DOI (esearch ``DOI[aid]``), usually one."""
-        return self.search(f"{doi}[aid]", deadline)
-
     def search(
         self, term: str, deadline: float, *, retmax: int = 20, sort: str | None = None
     ) -> tuple[int, ...]:

@@ -219,22 +219,11 @@ class EntrezSource:
     def resolve_dois(self, dois: Collection[str]) -> dict[str, tuple[int, ...] | Unverified]:
         """The PMIDs PubMed lists for each DOI (esearch ``DOI[aid]``), cached like records."""
         cache = self.cache
-
-        def download(
-            client: EntrezClient, batch: list[str], deadline: float
-        ) -> dict[str, tuple[int, ...] | Unverified]:
-            (doi,) = batch
-            pmids = client.search_doi(doi, deadline)
-            if cache is not None:
-                _store(cache.put_dois, {doi: pmids})
-            return {doi: pmids}
-
-        return self._fetch(
-            sorted(set(dois)),
+        return self._esearch_each(
+            dois,
+            lambda doi: f"{doi}[aid]",
             cache.get_dois if cache is not None else None,
-            download,
-            1,
-            None,
+            cache.put_dois if cache is not None else None,
         )
 
     def search(
@@ -243,23 +232,38 @@ class EntrezSource:
         """The PMIDs of each ESearch term (the suggestions' searches, #13), cached like
         records, under the run's one deadline."""
         cache = self.cache
+        return self._esearch_each(
+            terms,
+            lambda term: term,
+            cache.get_searches if cache is not None else None,
+            cache.put_searches if cache is not None else None,
+            retmax=retmax,
+            sort="relevance",
+        )
+
+    def _esearch_each(
+        self,
+        keys: Collection[str],
+        term_of: Callable[[str], str],
+        get: Callable[[list[str]], Mapping[str, tuple[int, ...]]] | None,
+        put: Callable[[Mapping[str, tuple[int, ...]]], None] | None,
+        *,
+        retmax: int = 20,
+        sort: str | None = None,
+    ) -> dict[str, tuple[int, ...] | Unverified]:
+        """One esearch per key (its term ``term_of(key)``), answered from the cache when it
+        holds the key and stored there otherwise."""
 
         def download(
             client: EntrezClient, batch: list[str], deadline: float
-        ) -> dict[str, tuple[int, ...] | Unverified]:
-            (term,) = batch
-            pmids = client.search(term, deadline, retmax=retmax, sort="relevance")
-            if cache is not None:
-                _store(cache.put_searches, {term: pmids})
-            return {term: pmids}
+        ) -> dict[str, tuple[int, ...]]:
+            (key,) = batch
+            pmids = client.search(term_of(key), deadline, retmax=retmax, sort=sort)
+            if put is not None:
+                _store(put, {key: pmids})
+            return {key: pmids}
 
-        return self._fetch(
-            sorted(set(terms)),
-            cache.get_searches if cache is not None else None,
-            download,
-            1,
-            None,
-        )
+        return self._fetch(sorted(set(keys)), get, download, 1, None)
 
     def citmatch(self, lines: Collection[str]) -> dict[str, int | Unverified | None]:
         """ECitMatch's PMID for each ``journal|year|volume|page|author|key|`` line (None: no
