@@ -292,6 +292,18 @@ def _author_year(text: str) -> Fields | None:
     )  # fmt: skip
 
 
+def _from_tail(split: tuple[tuple[tuple[str, ...], bool], str], tail: re.Match[str]) -> Fields:
+    """The fields of a reference whose authors were split from the rest (title and journal),
+    and whose year, volume, issue and pages ``tail`` matched."""
+    (names, et_al), rest = split
+    title, journal = _split_title_journal(rest)
+    return Fields(
+        names, et_al, _clean(title), _clean(journal), int(tail.group("year")),
+        tail.group("sfx") or "", *_volume_issue(tail.group("volume"), tail.group("issue")),
+        _pages(tail.group("pages")),
+    )  # fmt: skip
+
+
 def _author_first(text: str) -> Fields | None:
     """Vancouver/NLM, AMA, BMC, Oxford, Lancet: authors, title, journal, then the year."""
     tail = _VANCOUVER_TAIL.match(text)
@@ -300,13 +312,7 @@ def _author_first(text: str) -> Fields | None:
     split = _head_split(tail.group("head"), r"\.\s+|:\s+")
     if split is None:
         return None
-    (names, et_al), rest = split
-    title, journal = _split_title_journal(rest)
-    return Fields(
-        names, et_al, _clean(title), _clean(journal), int(tail.group("year")),
-        tail.group("sfx") or "", *_volume_issue(tail.group("volume"), tail.group("issue")),
-        _pages(tail.group("pages")),
-    )  # fmt: skip
+    return _from_tail(split, tail)
 
 
 def _year_last(text: str) -> Fields | None:
@@ -324,13 +330,7 @@ def _year_last(text: str) -> Fields | None:
     )
     if split is None:
         return None
-    (names, et_al), rest = split
-    title, journal = _split_title_journal(rest)
-    return Fields(
-        names, et_al, _clean(title), _clean(journal), int(tail.group("year")),
-        tail.group("sfx") or "", *_volume_issue(tail.group("volume"), tail.group("issue")),
-        _pages(tail.group("pages")),
-    )  # fmt: skip
+    return _from_tail(split, tail)
 
 
 # --- one entry ------------------------------------------------------------------------------
