@@ -68,23 +68,20 @@ def notice_query(pmids: Sequence[int]) -> str:
     return f"({ids}) AND ({' OR '.join(NOTICE_FILTERS)})"
 
 
-def _marks(record: Record) -> frozenset[tuple[str, int | None, str]]:
-    """What a record says of its integrity: its notices, and a retracted publication type."""
-    marks = {(n.kind, n.pmid, n.reference) for n in record.notices}
+def _marks(record: Record) -> frozenset[tuple[str, int | None]]:
+    """What a record says of its integrity: each notice's kind and PMID, and a retracted
+    publication type."""
+    marks = {(n.kind, n.pmid) for n in record.notices}
     if "Retracted Publication" in record.publication_types:
-        marks.add(("Retracted Publication", None, ""))
+        marks.add(("Retracted Publication", None))
     return frozenset(marks)
 
 
 def new_marks(before: Record | None, after: Record) -> frozenset[str]:
     """The notice kinds ``after`` has that the cached copy ``before`` did not (all of them when
     there was no cached copy to compare with: nothing says they were known)."""
-    now = _marks(after)
-    if before is None:
-        return frozenset(kind for kind, _, _ in now)
-    known = _marks(before)
-    known_kinds = {(kind, pmid) for kind, pmid, _ in known}
-    return frozenset(kind for kind, pmid, _ in now if (kind, pmid) not in known_kinds)
+    known = _marks(before) if before is not None else frozenset()
+    return frozenset(kind for kind, pmid in _marks(after) - known)
 
 
 def _noted(finding: Finding, new: frozenset[str], had_copy: bool) -> Finding:
