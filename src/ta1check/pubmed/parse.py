@@ -355,6 +355,12 @@ class ParsedSet:
 def parse_pubmed_xml(content: bytes) -> ParsedSet:
     """Parse efetch XML. Raises ``BadResponse`` for anything but a complete
     ``PubmedArticleSet`` (which may be empty: every PMID unknown)."""
+    return parse_with_entrez(content)
+
+
+def parse_with_entrez(content: bytes) -> ParsedSet:
+    """``parse_pubmed_xml`` by Bio.Entrez and ``record_from_entrez``: the parser of record,
+    which ``xmlread``'s records are tested against."""
     _sniff(content)
     try:
         read_prolog(io.BytesIO(content).read)

@@ -1,0 +1,294 @@
+"""The lxml reader (``ta1check.pubmed.xmlread``) against the parser of record (Bio.Entrez and
+``record_from_entrez``, ``parse.parse_with_entrez``): the same ``Record``s, field for field, on
+every record of the corpus and on real records mutated the ways PubMed's text varies; and never
+a record where the parser of record refuses the document."""
+
+from __future__ import annotations
+
+import gzip
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corpus import corpus_files
+from emulator import real_records
+from ta1check.pubmed.files import _WRAP_HEAD, _elements, _read_prolog
+from ta1check.pubmed.parse import BadResponse, parse_with_entrez
+from ta1check.pubmed.record import Record
+from ta1check.pubmed.xmlread import NotPlain, read_document
+
+HEAD = (
+    b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE PubmedArticleSet PUBLIC "-//NLM//DTD '
+    b'PubMedArticle, 1st January 2026//EN" "https://dtd.nlm.nih.gov/ncbi/pubmed/out/'
+    b'pubmed_260101.dtd">\n<PubmedArticleSet>\n'
+)
+TAIL = b"\n</PubmedArticleSet>\n"
+
+
+def entrez(content: bytes) -> list[tuple[int, Record]] | str:
+    """The parser of record's records in order, or its refusal."""
+    try:
+        return list(parse_with_entrez(content).records.items())
+    except BadResponse as exc:
+        return f"refused: {exc.cause}"
+
+
+def fast(content: bytes) -> list[tuple[int, Record]] | None:
+    """The lxml reader's records in order, or None where it leaves the document to Bio.Entrez."""
+    try:
+        return list(read_document(content).items())
+    except NotPlain:
+        return None
+
+
+def differences(expected: list[tuple[int, Record]], got: list[tuple[int, Record]]) -> list[str]:
+    found = []
+    if [p for p, _ in expected] != [p for p, _ in got]:
+        found.append(f"PMIDs {[p for p, _ in expected][:5]} != {[p for p, _ in got][:5]}")
+    mine = dict(got)
+    for pmid, record in expected:
+        other = mine.get(pmid)
+        for name in Record.__dataclass_fields__:
+            a, b = getattr(record, name), getattr(other, name, None)
+            if a != b:
+                found.append(f"PMID {pmid} {name}: {a!r:.200} != {b!r:.200}")
+    return found
+
+
+def whole(path: Path) -> bytes:
+    data = path.read_bytes()
+    return gzip.decompress(data) if path.suffix == ".gz" else data
+
+
+def wrapped(path: Path) -> bytes:
+    """The file's records as ``files.iter_file`` hands them to the parser: in its prolog."""
+    stream = io.BytesIO(whole(path))
+    rest = _read_prolog(stream, path)
+    chunks = [raw for tag, raw in _elements(stream, path, rest) if tag != b"DeleteCitation"]
+    return _WRAP_HEAD + b"".join(chunks) + b"</PubmedArticleSet>"
+
+
+@pytest.mark.parametrize("path", corpus_files(), ids=lambda p: p.name)
+def test_every_corpus_record_is_the_record_of_the_parser_of_record(path: Path) -> None:
+    checked = 0
+    for document in (whole(path), wrapped(path)):
+        expected = entrez(document)
+        assert not isinstance(expected, str), expected
+        got = fast(document)
+        if got is None:  # only a DTD older than MathML's (2018) is left to Bio.Entrez
+            assert b"pubmed_180101.dtd" in document[:400]
+            continue
+        assert differences(expected, got) == []
+        checked += len(got)
+    assert checked > 0
+
+
+def article(body: bytes) -> bytes:
+    return HEAD + body + TAIL
+
+
+MINIMAL = (
+    b"<PubmedArticle><MedlineCitation><PMID>1</PMID><Article>%s</Article></MedlineCitation>"
+    b"</PubmedArticle>"
+)
+MATH = b'<mml:math xmlns:mml="http://www.w3.org/1998/Math/MathML">'
+
+
+#: Documents the parser of record refuses, or reads in ways this reader leaves to it.
+HOSTILE = {
+    "billion laughs": b'<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet [<!ENTITY a "aaaa">'
+    b'<!ENTITY b "&a;&a;&a;&a;">]>\n<PubmedArticleSet>&b;</PubmedArticleSet>',
+    "external entity": b'<?xml version="1.0"?>\n<!DOCTYPE PubmedArticleSet [<!ENTITY x SYSTEM '
+    b'"file:///etc/passwd">]>\n<PubmedArticleSet>&x;</PubmedArticleSet>',
+    "subset after comments": b'<?xml version="1.0"?>\n<!--' + b"x" * 70_000 + b"-->\n"
+    b"<!DOCTYPE PubmedArticleSet [<!ENTITY a 'b'>]><PubmedArticleSet/>",
+    "undeclared entity": article(MINIMAL % b"<ArticleTitle>&nothing;</ArticleTitle>"),
+    "entity the DTD declares": article(MINIMAL % b"<ArticleTitle>&alpha;</ArticleTitle>"),
+    "no DOCTYPE": b'<?xml version="1.0"?>\n<PubmedArticleSet>'
+    + MINIMAL % b""
+    + b"</PubmedArticleSet>",
+    "no XML declaration": HEAD[HEAD.index(b"<!DOCTYPE") :] + MINIMAL % b"" + TAIL,
+    "an unknown DTD": HEAD.replace(b"pubmed_260101.dtd", b"evil.dtd") + MINIMAL % b"" + TAIL,
+    "an old DTD": HEAD.replace(b"pubmed_260101.dtd", b"pubmed_180101.dtd") + MINIMAL % b"" + TAIL,
+    "truncated": article(MINIMAL % b"<ArticleTitle>T</ArticleTitle>")[:-40],
+    "malformed": article(MINIMAL % b"<ArticleTitle>T</ArticleTitel>"),
+    "no PMID": article(
+        b"<PubmedArticle><MedlineCitation><Article/></MedlineCitation></PubmedArticle>"
+    ),
+    "a PMID not a number": article(
+        b"<PubmedArticle><MedlineCitation><PMID>x1</PMID><Article/></MedlineCitation>"
+        b"</PubmedArticle>"
+    ),
+    "no Article": article(
+        b"<PubmedArticle><MedlineCitation><PMID>1</PMID></MedlineCitation></PubmedArticle>"
+    ),
+    "a book without PMID": article(
+        b"<PubmedBookArticle><BookDocument><Book/></BookDocument></PubmedBookArticle>"
+    ),
+    "not a PubmedArticleSet": HEAD.replace(b"<PubmedArticleSet>", b"<eSearchResult>")
+    + b"</eSearchResult>",
+    "ERROR body": b'<?xml version="1.0"?>\n<eFetchResult><ERROR>Bad ID</ERROR></eFetchResult>',
+    "empty": b"",
+    "html": b"<html><body>Proxy error</body></html>",
+    "json": b'{"error": "API rate limit exceeded"}',
+    "a default namespace": article(
+        MINIMAL % b'<ArticleTitle><i xmlns="http://example.org/">x</i></ArticleTitle>'
+    ),
+    "another prefix": article(
+        MINIMAL % b'<ArticleTitle><x:i xmlns:x="http://example.org/">x</x:i></ArticleTitle>'
+    ),
+    "MathML with another prefix": article(
+        MINIMAL % b'<ArticleTitle><m:math xmlns:m="http://www.w3.org/1998/Math/MathML">'
+        b"<m:mi>x</m:mi></m:math></ArticleTitle>"
+    ),
+    "an element with DTD defaults in text": article(
+        MINIMAL % b"<ArticleTitle>a <Author>b</Author></ArticleTitle>"
+    ),
+    "an unknown MathML element": article(
+        MINIMAL % (b"<ArticleTitle>" + MATH + b"<mml:foo>x</mml:foo></mml:math></ArticleTitle>")
+    ),
+    "MathML declared on an ancestor": article(
+        MINIMAL
+        % (
+            b'<ArticleTitle><i xmlns:mml="http://www.w3.org/1998/Math/MathML">'
+            b"<mml:math><mml:mi>x</mml:mi></mml:math></i></ArticleTitle>"
+        )
+    ),
+    "a latin-1 document": HEAD.replace(b"UTF-8", b"ISO-8859-1")
+    + MINIMAL % b"<ArticleTitle>caf\xe9</ArticleTitle>"
+    + TAIL,
+    "a UTF-16 document": '<?xml version="1.0" encoding="UTF-16"?><PubmedArticleSet/>'.encode(
+        "utf-16"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_hostile_and_odd_documents_are_refused_or_read_as_the_parser_of_record_does(
+    name: str,
+) -> None:
+    document = HOSTILE[name]
+    expected = entrez(document)
+    got = fast(document)
+    if isinstance(expected, str):
+        assert got is None, f"{name}: the parser of record {expected}, the lxml reader read {got}"
+    elif got is not None:
+        assert differences(expected, got) == []
+
+
+# --- mutated real records -----------------------------------------------------------------
+
+REAL = sorted(real_records().items())
+
+#: What PubMed's text holds: inline HTML, MathML, references, CDATA, comments, whitespace.
+PLAIN_INSERTS = [
+    b"<i>x</i>",
+    b"<b>bold</b> ",
+    b"<sup>2</sup>",
+    b"<sub>i</sub>",
+    b"<u>u</u>",
+    b'<i class="a&amp;b" id="x">y</i>',
+    b"<i></i>",
+    b"<sup><i>nested</i></sup>",
+    b"&amp;",
+    b"&lt;tag&gt;",
+    b"&#x3b1;&#946;",
+    b"&quot;&apos;",
+    b"<![CDATA[<i>not markup</i> & more]]>",
+    b"<!-- a comment -->",
+    b"<?pi data?>",
+    b"  \n\t  ",
+    b"\r\n",
+    "caf\u00e9 \u03b1 \u2014 \U0001d49c".encode(),
+    MATH + b"<mml:msub><mml:mi>T</mml:mi><mml:mn>2</mml:mn></mml:msub></mml:math>",
+    MATH + b'<mml:mi mathvariant="normal">x</mml:mi><mml:mo>=</mml:mo></mml:math>',
+    b"<DispFormula>" + MATH + b"<mml:mrow><mml:mi>y</mml:mi></mml:mrow></mml:math></DispFormula>",
+]
+#: Anything else: the parser of record may refuse, or read it in ways left to it.
+ODD_INSERTS = [
+    b"<",
+    b"&",
+    b"&alpha;",
+    b"<Author><LastName>X</LastName></Author>",
+    b"<Foo>x</Foo>",
+    b"</ArticleTitle>",
+    b"<PMID>7</PMID>",
+    b"\x00",
+    b"]]>",
+    b"<AbstractText>z</AbstractText>",
+    b'<i xmlns:mml="http://www.w3.org/1998/Math/MathML">'
+    + MATH
+    + b"<mml:mi>q</mml:mi></mml:math></i>",
+]
+#: Where text sits: after these start tags (attributes allowed).
+TEXT_TAGS = [
+    b"<ArticleTitle",
+    b"<AbstractText",
+    b"<VernacularTitle",
+    b"<LastName",
+    b"<ForeName",
+    b"<CollectiveName",
+    b"<Title>",
+    b"<ISOAbbreviation>",
+    b"<MedlinePgn>",
+    b"<Volume>",
+    b"<MedlineDate>",
+    b"<RefSource>",
+    b"<DescriptorName",
+    b"<PublicationType ",
+    b'<ArticleId IdType="doi">',
+    b'<ELocationID EIdType="doi"',
+]
+
+
+def insertion_points(record: bytes, tags: list[bytes]) -> list[int]:
+    points = []
+    for tag in tags:
+        start = record.find(tag)
+        while start >= 0:
+            end = record.find(b">", start)
+            text_end = record.find(b"<", end)
+            points.extend({end + 1, (end + 1 + text_end) // 2, text_end})
+            start = record.find(tag, end)
+    return sorted(points)
+
+
+def mutated(data: st.DataObject, inserts: list[bytes]) -> bytes:
+    _, record = data.draw(st.sampled_from(REAL))
+    points = insertion_points(record, TEXT_TAGS)
+    chosen = sorted(
+        data.draw(st.lists(st.sampled_from(points), min_size=1, max_size=4)), reverse=True
+    )
+    for point in chosen:
+        record = record[:point] + data.draw(st.sampled_from(inserts)) + record[point:]
+    return article(record)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_real_records_with_pubmeds_text_variants_read_as_the_parser_of_record(
+    data: st.DataObject,
+) -> None:
+    document = mutated(data, PLAIN_INSERTS)
+    expected = entrez(document)
+    got = fast(document)
+    if isinstance(expected, str):  # e.g. a PMID that is no longer a number
+        assert got is None, expected
+        return
+    assert got is not None, "a PubMed-shaped record left to the parser of record"
+    assert differences(expected, got) == []
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_real_records_with_odd_text_are_refused_or_read_alike(data: st.DataObject) -> None:
+    document = mutated(data, PLAIN_INSERTS + ODD_INSERTS)
+    expected = entrez(document)
+    got = fast(document)
+    if isinstance(expected, str):
+        assert got is None, expected
+    elif got is not None:
+        assert differences(expected, got) == []
