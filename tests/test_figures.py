@@ -27,6 +27,7 @@ from ta1check.figures import (
     judge,
     stated_quantities,
 )
+from ta1check.lazyre import LazyPattern, compiled
 
 RECORDS = all_records()
 OBYRNE = RECORDS[29768149].abstract  # NEJM 2018: "34.4% vs. 31.1%", "0.36 (95% CI, 0.27 to 0.49)"
@@ -528,8 +529,8 @@ def tally(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     for module in (ta1check.figures, *steps, ta1check.draft):
         monkeypatch.setattr(module, "re", _CountingRe(counted), raising=False)
         for name, value in vars(module).items():
-            if isinstance(value, re.Pattern):
-                monkeypatch.setattr(module, name, _Counted(value, counted))
+            if isinstance(value, (re.Pattern, LazyPattern)):  # compiled now or at first use
+                monkeypatch.setattr(module, name, _Counted(compiled(value), counted))
     return counted
 
 

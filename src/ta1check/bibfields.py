@@ -20,19 +20,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from . import names
+from .lazyre import lazy_compile
 from .pubmed.record import Author
 
-_DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212~]\s*")
-_ROMAN = re.compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
+_DASHES = lazy_compile(r"\s*[-\u2010-\u2015\u2212~]\s*")
+_ROMAN = lazy_compile(r"m{0,3}(?:cm|cd|d?c{0,3})(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100, "d": 500, "m": 1000}
 #: One page or article number: a letter prefix ("e", "S", "H", "Suppl "), digits, a letter
 #: suffix ("75A").
-_PAGE = re.compile(r"(?P<pre>[a-z]*?)\.?(?P<num>\d+)(?P<suf>[a-z]{0,2})", re.IGNORECASE)
+_PAGE = lazy_compile(r"(?P<pre>[a-z]*?)\.?(?P<num>\d+)(?P<suf>[a-z]{0,2})", re.IGNORECASE)
 #: Ways a supplement's pages are marked: all one prefix.
 _SUPPLEMENT = frozenset({"s", "suppl", "supp", "sup", "supplement"})
 #: Elsevier's online-only pages after the printed ones: "884-890.e2", "41-46.e1".
-_ONLINE_TAIL = re.compile(r"\.e\d+$", re.IGNORECASE)
-_PAGE_WORDS = re.compile(r"^(?:pp?\.?|pages?|page)\s*(?=\S)", re.IGNORECASE)
+_ONLINE_TAIL = lazy_compile(r"\.e\d+$", re.IGNORECASE)
+_PAGE_WORDS = lazy_compile(r"^(?:pp?\.?|pages?|page)\s*(?=\S)", re.IGNORECASE)
 _MAX_PAGE_TEXT = 80
 _MOST_DIGITS = 20  # SAGE's article numbers have 17: "20416695211016483"
 
@@ -198,11 +199,11 @@ def pages_agree(stated: Pages, record: Pages) -> bool:
 
 # --- volume and issue ---------------------------------------------------------------------------
 
-_SUPPL_WORD = re.compile(
+_SUPPL_WORD = lazy_compile(
     r"(?<![a-z])(?:suppl(?:ement)?|supp|sup)(?![a-z])\.?[\s_]*(?P<n>\d*[a-z]?)(?![\w])"
 )
-_SUPPL_S = re.compile(r"(?<![a-z0-9])s(?P<n>\d+)(?![\w])")
-_PART_WORD = re.compile(r"(?<![a-z])(?:pt|part)(?![a-z])\.?\s*(?P<n>[0-9a-z]+)")
+_SUPPL_S = lazy_compile(r"(?<![a-z0-9])s(?P<n>\d+)(?![\w])")
+_PART_WORD = lazy_compile(r"(?<![a-z])(?:pt|part)(?![a-z])\.?\s*(?P<n>[0-9a-z]+)")
 
 
 @dataclass(frozen=True)

@@ -6,9 +6,10 @@ import re
 from dataclasses import dataclass
 
 from .bibfields import parse_pages
+from .lazyre import lazy_compile
 from .names import comma_list_length, is_group, read_name, split_authors, top_level_commas
 
-_YEAR_AT_END = re.compile(
+_YEAR_AT_END = lazy_compile(
     r"""[\s,.;:]*            # separator before the year
         [(\[]?\s*
         (?P<year>1[6-9]\d\d|20\d\d)[a-z]?   # 1998, 1998a
@@ -16,12 +17,12 @@ _YEAR_AT_END = re.compile(
         [\s.;,]*$""",
     re.VERBOSE,
 )
-_ET_AL = re.compile(r"\s*,?\s*\bet\.?\s*al\b\.?", re.IGNORECASE)
+_ET_AL = lazy_compile(r"\s*,?\s*\bet\.?\s*al\b\.?", re.IGNORECASE)
 #: A group's name that ends with its acronym: "…, Nutrition and Allergies (NDA)".
-_ENDS_WITH_ACRONYM = re.compile(r"\([^()\s]{2,15}\)\s*$")
+_ENDS_WITH_ACRONYM = lazy_compile(r"\([^()\s]{2,15}\)\s*$")
 
 #: A title that opens with a person's name and a comma: the author list was cut short.
-_NAME_OPENS = re.compile(
+_NAME_OPENS = lazy_compile(
     r"(?:[A-Z][a-z]?\.[\s-]*)+[A-Z\u00c0-\u024f][\w'\u2019-]*,"
     r"|[A-Z][\w'\u2019-]+ (?!(?:I|II|III|IV|V|VI|VII|VIII|IX|X)\b)[A-Z]{1,4},"  # "Tanshinone I,"
 )
@@ -34,14 +35,14 @@ _PG_ONE = r"[A-Za-z]{0,5}\.?\s?\d{1,20}[A-Za-z]{0,2}"  # SAGE's 17-digit article
 _PG = rf"(?P<pages>{_PG_ONE}(?:\s*[-\u2010-\u2015]\s*{_PG_ONE})?(?:\.e\d+)?)"
 _LOCATION_TAILS = (
     # Vancouver, AMA: "Hepatology. 1998;27(5):1383-7." / "1998 May;27:1383-7"
-    re.compile(
+    lazy_compile(
         rf"[\s.,]+{_Y}(?:\s+[A-Z][a-z]{{2}}(?:\s+\d{{1,2}})?)?\s*;\s*{_VOL}?{_ISS}\s*:\s*{_PG}"
         r"\s*\.?$"
     ),
     # BMC: "Hepatology 1998, 27:1383-1387."
-    re.compile(rf"[\s.,]+{_Y}\s*,\s*{_VOL}{_ISS}\s*:\s*{_PG}\s*\.?$"),
+    lazy_compile(rf"[\s.,]+{_Y}\s*,\s*{_VOL}{_ISS}\s*:\s*{_PG}\s*\.?$"),
     # Nature, Science, PNAS, Cell: "Science 309, 2010-2013 (2005)."
-    re.compile(rf"[\s.,]+{_VOL}{_ISS}\s*,\s*{_PG}\s*\(\s*{_Y}\s*\)\s*\.?$"),
+    lazy_compile(rf"[\s.,]+{_VOL}{_ISS}\s*,\s*{_PG}\s*\(\s*{_Y}\s*\)\s*\.?$"),
 )
 
 

@@ -18,11 +18,12 @@ import tomli as tomllib  # compiled: faster than the standard library's copy
 from .bibfields import parse_pages, parse_part
 from .citation import ParsedCitation, parse_citation
 from .findings import Acceptance, Code, Severity
+from .lazyre import lazy_compile
 from .tomlpos import positions
 
 #: Largest claims file read (a claims file of 100,000 claims is ~20 MB).
 MAX_FILE_BYTES = 64 * 1024 * 1024
-_PMID = re.compile(r"[1-9][0-9]{0,9}")
+_PMID = lazy_compile(r"[1-9][0-9]{0,9}")
 _MAX_PMID = 2**31 - 1
 
 CLAIM_KEYS = (

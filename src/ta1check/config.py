@@ -21,12 +21,13 @@ import tomli as tomllib  # compiled: faster than the standard library's copy
 
 from .claims import ClaimsError, suggest, type_name
 from .findings import Acceptance, Code, FailOn, Severity
+from .lazyre import lazy_compile
 from .pubmed import DEFAULT_BASE_URL
 from .pubmed.cache import is_redis_url
 from .redaction import redact, safe_url
 from .tomlpos import positions
 
-_DURATION = re.compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[smhdw]?)", re.IGNORECASE)
+_DURATION = lazy_compile(r"(?P<n>\d+(?:\.\d+)?)\s*(?P<unit>[smhdw]?)", re.IGNORECASE)
 _UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
@@ -183,7 +184,7 @@ def find_config_file(start: Path) -> tuple[Path, str] | None:
     return None
 
 
-_ARRAY_HEADER = re.compile(r"[ \t]*\[\[[ \t]*([A-Za-z0-9_.\"' -]+?)[ \t]*\]\][ \t]*(?:#.*)?$")
+_ARRAY_HEADER = lazy_compile(r"[ \t]*\[\[[ \t]*([A-Za-z0-9_.\"' -]+?)[ \t]*\]\][ \t]*(?:#.*)?$")
 
 
 def array_table_lines(text: str, name: str) -> list[int]:

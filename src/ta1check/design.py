@@ -30,6 +30,7 @@ import re
 from dataclasses import dataclass
 
 from .findings import Code, Finding
+from .lazyre import lazy_compile
 from .normalize import fold
 from .pubmed.record import Record
 
@@ -102,7 +103,7 @@ _BETWEEN = r"(?!(?:trial|study|RCT|experiment)s?\b|of\b|in\b|with\b|for\b|to\b|o
 
 #: Singular design phrases. Order matters only for overlapping matches: the first wins.
 _DESIGN_PATTERNS: tuple[tuple[Design, re.Pattern[str]], ...] = tuple(
-    (design, re.compile(pattern, re.IGNORECASE))
+    (design, lazy_compile(pattern, re.IGNORECASE))
     for design, pattern in (
         (
             Design.SYSTEMATIC_REVIEW,
@@ -151,7 +152,7 @@ _DESIGN_PATTERNS: tuple[tuple[Design, re.Pattern[str]], ...] = tuple(
 )
 
 #: An aggregate whose "of …" object names the designs it pools, not the cited paper's own.
-_AGGREGATE_OF = re.compile(
+_AGGREGATE_OF = lazy_compile(
     r"\b(?:meta[\s-]?analys[ie]s|(?:systematic\s+)?reviews?|overview|pooled\s+analys[ie]s|"
     r"umbrella\s+review|analysis|synthesis|series|collection|summary)\s+"
     r"(?:of|across|including|pooling)\b[^.;:]*$",
@@ -159,7 +160,7 @@ _AGGREGATE_OF = re.compile(
 )
 
 #: Words before a mention, in its clause, that put it elsewhere than the cited study.
-_ELSEWHERE = re.compile(
+_ELSEWHERE = lazy_compile(
     r"\b(?:unlike|contrary\s+to|in\s+contrast\s+(?:to|with)|compared\s+(?:to|with)\s+(?:an?\s+)?"
     r"(?:earlier|previous|prior)|other|another|future|"
     r"former|no|none|except|besides|apart\s+from|could|might|would|potential(?:ly)?|"
@@ -170,15 +171,15 @@ _ELSEWHERE = re.compile(
     re.IGNORECASE,
 )
 #: Words after a mention, in its clause, that make it hypothetical or wanted.
-_WANTED_AFTER = re.compile(
+_WANTED_AFTER = lazy_compile(
     r"^[^.;:()]*?\b(?:is|are|would\s+be|will\s+be)\s+(?:needed|warranted|required|"
     r"underway|planned|ongoing)|^[^.;:()]*?\b(?:should|could|would|might|may)\s+(?:be|"
     r"confirm|test|establish|clarify)",
     re.IGNORECASE,
 )
-_CLAUSE_START = re.compile(r"[.;:!?]\s|\b(?:but|whereas|while|although|however)\b", re.IGNORECASE)
+_CLAUSE_START = lazy_compile(r"[.;:!?]\s|\b(?:but|whereas|while|although|however)\b", re.IGNORECASE)
 
-_HUMAN_WORDS = re.compile(
+_HUMAN_WORDS = lazy_compile(
     r"\b(?:patients|(?:a|an|the|one)\s+(?:[\w-]+\s+){0,2}?patient\b(?!-)|adults|(?:elderly|older|young(?:er)?|healthy|adult|pregnant|"
     r"postmenopausal|adult)\s+(?:men|women|people|persons|individuals|adults|subjects|volunteers|"
     r"participants)|men|women|children|infants|neonates|newborns|adolescents|boys|girls|"
@@ -187,7 +188,7 @@ _HUMAN_WORDS = re.compile(
     r"veterans|smokers|elderly|centenarians|humans)\b",
     re.IGNORECASE,
 )
-_ANIMAL_WORDS = re.compile(
+_ANIMAL_WORDS = lazy_compile(
     r"\b(?:mice|rats|rodents|(?:mouse|rat|murine|rodent|animal|porcine|canine|primate)\s+"
     r"models?|(?:mouse|rat|animal)\s+(?:study|studies|experiments?)|animals|hamsters|"
     r"guinea\s+pigs|rabbits|dogs|cats|pigs|piglets|in\s+sheep|monkeys|macaques|"
@@ -197,7 +198,7 @@ _ANIMAL_WORDS = re.compile(
 )
 
 
-_IN_VITRO_WORDS = re.compile(
+_IN_VITRO_WORDS = lazy_compile(
     r"\b(?:in\s+vitro|cell\s+lines?|cultured\s+(?:\w+\s+)?cells|cell\s+cultures?)\b",
     re.IGNORECASE,
 )
@@ -257,12 +258,12 @@ def read_claim(text: str | None) -> Reading:
 
 
 #: An in-text citation: "(Smith et al., 2001; Jones 2005)", "[3]", "[2, 5-7]", "^3^".
-_MARKER = re.compile(
+_MARKER = lazy_compile(
     r"\((?=[^()]{0,200}\b(?:1[6-9]|20)\d\d[a-z]?\b)[^()]{1,200}\)"
     r"|\[\s*\d{1,4}(?:\s*[,\u2010-\u2014-]\s*\d{1,4})*\s*\]"
     r"|\^\d{1,4}(?:[,\u2010-\u2014-]\d{1,4})*\^"
 )
-_SEVERAL = re.compile(r";|\d\s*[,\u2010-\u2014-]\s*\d|\band\b.*\band\b")
+_SEVERAL = lazy_compile(r";|\d\s*[,\u2010-\u2014-]\s*\d|\band\b.*\band\b")
 
 
 def cited_part(text: str, surname: str | None = None, year: int | None = None) -> str | None:
@@ -342,7 +343,7 @@ _NOT_RESEARCH = (
 #: A letter or a comment may be a study in its own right (a research letter, a study published
 #: as a comment on another): not "not research" when its abstract has methods or results.
 _MAY_REPORT_DATA = frozenset({"Letter", "Comment"})
-_REPORTS_DATA = re.compile(
+_REPORTS_DATA = lazy_compile(
     r"(?:^|\n)[A-Za-z ,&/]{0,40}\b(?:methods?|results?|findings|design)\b[A-Za-z ,&/]{0,40}:\s",
     re.IGNORECASE,
 )
@@ -355,7 +356,7 @@ _OBSERVATIONAL_MESH = (
     "Longitudinal Studies",
 )
 #: Publication types that say nothing about the design.
-_UNINFORMATIVE = re.compile(
+_UNINFORMATIVE = lazy_compile(
     r"^(?:Journal Article|English Abstract|Research Support\b.*|Preprint|Comparative Study|"
     r"Evaluation Study|Validation Study|Video-Audio Media|Dataset)$"
 )

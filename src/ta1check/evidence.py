@@ -21,6 +21,7 @@ from .figures import (
     Section,
     pool_of,
 )
+from .lazyre import lazy_compile
 
 
 class PassageKind(enum.Enum):
@@ -65,10 +66,10 @@ MAX_RELEVANT = 3
 #: A passage longer than this is cut around its spans by the human formats (not here).
 #: Where a record's abstract starts a new labelled section (``Record.abstract`` joins them
 #: with a line break; other breaks inside a section are the XML's and mean nothing).
-_PART_BREAK = re.compile(r"\n(?=[A-Z][A-Za-z0-9 ,&/()'-]{0,60}?:\s)")
-_NUMERIC_CORE = re.compile(r"\d(?:[\d.,]*\d)?")
-_LABEL = re.compile(r"^([A-Z][A-Za-z0-9 ,&/()'-]{0,60}?):\s+")
-_WORD = re.compile(r"[A-Za-z0-9]+(?:[.,]\d+)*")
+_PART_BREAK = lazy_compile(r"\n(?=[A-Z][A-Za-z0-9 ,&/()'-]{0,60}?:\s)")
+_NUMERIC_CORE = lazy_compile(r"\d(?:[\d.,]*\d)?")
+_LABEL = lazy_compile(r"^([A-Z][A-Za-z0-9 ,&/()'-]{0,60}?):\s+")
+_WORD = lazy_compile(r"[A-Za-z0-9]+(?:[.,]\d+)*")
 _STOPWORDS = frozenset(
     """a an the and or of in on at to for with by from as is are was were be been being that
     this these those it its than then there their which who whom whose what when where while

@@ -22,13 +22,18 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 
+from .lazyre import lazy_compile
+
 # --- Typography ---------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=1)
 def _space_table() -> dict[int, str | None]:
-    """Every Unicode space separator (category Zs: no-break, thin, punctuation, figure, hair,
-    ideographic…) reads as a plain space; invisible format characters (zero-width space, word
-    joiner, soft hyphen, byte-order mark) go."""
+    """The table ``normalize_numbers`` translates text with, made at its first use (a scan of
+    12,000 code points: 10 ms of start-up otherwise). Every Unicode space separator (category
+    Zs: no-break, thin, punctuation, figure, hair, ideographic…) reads as a plain space;
+    invisible format characters (zero-width space, word joiner, soft hyphen, byte-order mark)
+    go."""
     table: dict[int, str | None] = {}
     for code in range(0x80, 0x3001):
         if unicodedata.category(chr(code)) == "Zs":
@@ -40,15 +45,14 @@ def _space_table() -> dict[int, str | None]:
     return table
 
 
-_TRANSLATE = _space_table()
 _MIDDLE_DOT = "\u00b7\u2027\u22c5"  # Lancet's decimal point, and look-alikes
 _SUPERSCRIPTS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺", "0123456789-+")
-_POWER_OF_TEN = re.compile(r"(?<=10)([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})")
-_PERCENT_WORDS = re.compile(
+_POWER_OF_TEN = lazy_compile(r"(?<=10)([⁻⁺]?[⁰¹²³⁴⁵⁶⁷⁸⁹]{1,3})")
+_PERCENT_WORDS = lazy_compile(
     r"\bper\s?cent\b|\bpercent\b",
     re.IGNORECASE,
 )
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
+_TAG = lazy_compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 
 _UNITS = {
     "zero": 0,
@@ -87,7 +91,7 @@ _TENS = {
 _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9}
 _SMALL = {*_UNITS, *_TEENS, *_TENS}  # what may follow "and" in "one hundred and twenty"
 _NUMBER_WORD = "|".join(sorted([*_UNITS, *_TEENS, *_TENS, "hundred", *_SCALES], key=len)[::-1])
-_WORD_NUMBER = re.compile(
+_WORD_NUMBER = lazy_compile(
     rf"\b(?:{_NUMBER_WORD})(?:(?:[ \t-]+|[ \t]+and[ \t]+)(?:{_NUMBER_WORD}))*\b", re.IGNORECASE
 )
 
@@ -175,9 +179,9 @@ def _spell(number: list[str]) -> str:
 # a leading zero ("0,245", "p < 0,001", "rs = -0,188"), or a text that prints decimal commas
 # elsewhere and no comma thousands. Chemical locants ("3,4-dihydroxy", "1,25(OH)", "6,6'-"),
 # superscript citations ("^1,2") and intervals ("[0,1]") are neither, and are no evidence.
-_COMMA_NUMBER = re.compile(r"(?<![\w,.^])(\d+),(\d+)(?!\d|,\d)")
-_DOT_THOUSANDS = re.compile(r"(?<![\w.,])[1-9]\d{0,2}(?:\.\d{3})+(?!\d|[.,]\d)")
-_COMMA_THOUSANDS = re.compile(r"\d,\d{3},\d{3}(?!\d)|(?<![\d,])\d{1,3},\d{3}\.\d")
+_COMMA_NUMBER = lazy_compile(r"(?<![\w,.^])(\d+),(\d+)(?!\d|,\d)")
+_DOT_THOUSANDS = lazy_compile(r"(?<![\w.,])[1-9]\d{0,2}(?:\.\d{3})+(?!\d|[.,]\d)")
+_COMMA_THOUSANDS = lazy_compile(r"\d,\d{3},\d{3}(?!\d)|(?<![\d,])\d{1,3},\d{3}\.\d")
 
 
 def _comma_role(text: str, m: re.Match[str]) -> str:
@@ -223,14 +227,14 @@ def _decimal_commas(text: str) -> str:
 
 
 # "twofold", "tenfold": 2-fold, 10-fold
-_FOLD = re.compile(
+_FOLD = lazy_compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen)[ -]?fold\b",
     re.IGNORECASE,
 )
-_DECIMAL_DOT = re.compile(rf"(?<=\d)[{_MIDDLE_DOT}](?=\d)")
+_DECIMAL_DOT = lazy_compile(rf"(?<=\d)[{_MIDDLE_DOT}](?=\d)")
 # Thousands groups separated by a space: "11 000" (SI style) becomes "11000" when the groups
 # are exactly three digits.
-_SPACED_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?!\d)")
+_SPACED_THOUSANDS = lazy_compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?!\d)")
 
 
 def normalize_numbers(text: str) -> str:
@@ -240,7 +244,7 @@ def normalize_numbers(text: str) -> str:
     ``10^9``, as does ``10⁹``)."""
     text = text.replace("<sup>", "^")
     text = _TAG.sub("", text)
-    text = text.translate(_TRANSLATE)
+    text = text.translate(_space_table())
     text = _POWER_OF_TEN.sub(lambda m: "^" + m.group(1).translate(_SUPERSCRIPTS), text)
     text = _DECIMAL_DOT.sub(".", text)
     text = _SPACED_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
@@ -290,7 +294,7 @@ class Quantity:
         return self.text
 
 
-_NUMBER = re.compile(
+_NUMBER = lazy_compile(
     r"""
     (?<![\w.])                             # not inside a word or another number
     (?=-?\.?\d)                            # a digit comes
@@ -308,12 +312,12 @@ _NUMBER = re.compile(
     re.VERBOSE,
 )
 _SCALE_EXPONENT = {"thousand": 3, "million": 6, "billion": 9}
-_CONFIDENCE_LEVEL = re.compile(
+_CONFIDENCE_LEVEL = lazy_compile(
     r"[ \t]{0,3}(?:\(|\[)?(?:CI|CrI|UI|PI)\b|[ \t]{0,3}(?:confidence|credible|uncertainty)",
     re.IGNORECASE,
 )
 # Just before a P value: "P = ", "p<", "P-value of ", "P for trend = ", "Pinteraction < ".
-_P_VALUE_BEFORE = re.compile(
+_P_VALUE_BEFORE = lazy_compile(
     r"""(?<![A-Za-z])[Pp]
         (?:[ -]?(?:values?|for[ ]trend|trend|for[ ]interaction|interaction|for[ ]heterogeneity
                   |heterogeneity|het|for[ ]difference|difference|diff|adj|adjusted|corr))?
@@ -323,16 +327,16 @@ _P_VALUE_BEFORE = re.compile(
 )
 _P_WINDOW = 60
 # Between two numbers of one list or range: "32-52%", "32 to 52%", "32, 41 and 52%".
-_RANGE_GAP = re.compile(r"[ \t]?(?:-|to)[ \t]?-?", re.IGNORECASE)
-_LIST_GAP = re.compile(r"[ \t]?(?:,|and|or|,[ \t]?and|,[ \t]?or)[ \t]?", re.IGNORECASE)
+_RANGE_GAP = lazy_compile(r"[ \t]?(?:-|to)[ \t]?-?", re.IGNORECASE)
+_LIST_GAP = lazy_compile(r"[ \t]?(?:,|and|or|,[ \t]?and|,[ \t]?or)[ \t]?", re.IGNORECASE)
 _GAP_WINDOW = 12
-_INTERVAL_OPENING = re.compile(
+_INTERVAL_OPENING = lazy_compile(
     r"[ \t]?[(\[][ \t]?(?:(?:IQR|interquartile[ ]range|range|95%[ ]?CI|CI)[ \t]?[,:=]?[ \t]?)?",
     re.IGNORECASE,
 )
 # The word after a number, past a spread ("7.7 ± 1.5 mmol", "7.7+/-1.5 mmol") and a bracket
 # ("4.6 (3.1-6.0) years"): its unit.
-_UNIT_AFTER = re.compile(
+_UNIT_AFTER = lazy_compile(
     r"(?:[ \t]?(?:±|\+/-|\+-)[ \t]?-?\d[\d.]{0,12})?"
     r"(?:[ \t]?[(\[][^()\[\]]{0,30}[)\]])?"
     r"[ \t]?-?([A-Za-z]{1,24})"

@@ -28,6 +28,7 @@ from importlib import resources
 
 from anyascii import anyascii
 
+from .lazyre import lazy_compile
 from .normalize import strip_markup
 
 #: Articles, prepositions and conjunctions that ISO 4 (and NLM) drop from titles, in the
@@ -48,15 +49,15 @@ STOPWORDS = frozenset((
 #: One-letter conjunctions and articles ("y", "e", "i", "o", "a"), dropped from a title only
 #: between two words: after a section mark ("Physical review. E") the letter names a section.
 _LETTER_WORDS = frozenset("aeiouy")
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = lazy_compile(r"[a-z0-9]+")
 #: French and Italian elided articles ("l'Association", "d'anesth\u00e9sie"), dropped as "the" is.
-_ELISION = re.compile(r"\b(?:l|d|dell|all|nell|sull|dall|quell)'(?=[a-z])")
-_SECTION_MARK = re.compile(r"[.,]")
+_ELISION = lazy_compile(r"\b(?:l|d|dell|all|nell|sull|dall|quell)'(?=[a-z])")
+_SECTION_MARK = lazy_compile(r"[.,]")
 #: "Part B", "Section A": ISO 4 and NLM drop the word and keep the letter or number.
 _PART_WORDS = frozenset({"part", "section", "series", "sect", "ser", "pt"})
-_INNER_PARENTHETICAL = re.compile(r"\([^()]*\)")
-_INFLECTION = re.compile(r"[iaesn]{1,3}")
-_ANNOTATION = re.compile(r"\([^()]*\)")
+_INNER_PARENTHETICAL = lazy_compile(r"\([^()]*\)")
+_INFLECTION = lazy_compile(r"[iaesn]{1,3}")
+_ANNOTATION = lazy_compile(r"\([^()]*\)")
 #: The abbreviation of a word that the LTWA says is not abbreviated ("n.a."): itself.
 _WRITTEN_OUT = ""
 _NOT_ABBREVIATED = frozenset({"n.a.", "n. a.", "n.a", "na"})

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+from .lazyre import lazy_compile
 from .normalize import fold
 from .pubmed.record import Author
 
@@ -71,12 +72,12 @@ _FUNCTION_WORDS = frozenset(
 _GROUP_STOPWORDS = frozenset(
     {"the", "of", "for", "on", "and", "in", "to", "at", "by", "a", "an", "or", "with", "from"}
 )
-_PAREN = re.compile(r"\(([^()]*)\)")
+_PAREN = lazy_compile(r"\(([^()]*)\)")
 #: What PubMed appends to some groups' names: "Epi25 Collaborative. Electronic address: …".
-_EMAIL_NOTE = re.compile(
+_EMAIL_NOTE = lazy_compile(
     r"[.,;]?\s*(?:Electronic address:|E-?mail:|\S+@\S+\.[A-Za-z]{2,}\b).*$", re.IGNORECASE
 )
-_AND = re.compile(r"\s+(?:and|&)\s+|\s*&\s*", re.IGNORECASE)
+_AND = lazy_compile(r"\s+(?:and|&)\s+|\s*&\s*", re.IGNORECASE)
 #: German and Scandinavian transliteration: "Müller" is also printed "Mueller".
 _TRANSLITERATION = str.maketrans(
     {

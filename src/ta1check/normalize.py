@@ -12,21 +12,23 @@ from functools import lru_cache
 
 from anyascii import anyascii
 
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9:.-]*(?:\s[^<>]*)?/?>")
+from .lazyre import lazy_compile
+
+_TAG = lazy_compile(r"</?[A-Za-z][A-Za-z0-9:.-]*(?:\s[^<>]*)?/?>")
 #: MathML's alternative renderings (TeX source, images): text that is not the title's.
-_MATH_ANNOTATION = re.compile(
+_MATH_ANNOTATION = lazy_compile(
     r"<(?:[A-Za-z]+:)?annotation(?:-xml)?\b[^>]*>.*?</(?:[A-Za-z]+:)?annotation(?:-xml)?>", re.S
 )
-_NON_ALNUM = re.compile(r"[^0-9a-z]+")
-_LEADING_ARTICLE = re.compile(r"^(?:the|a|an) ")
+_NON_ALNUM = lazy_compile(r"[^0-9a-z]+")
+_LEADING_ARTICLE = lazy_compile(r"^(?:the|a|an) ")
 #: Where a title's subtitle starts: "Main title: subtitle", "Main title - subtitle", MEDLINE's
 #: old "Main title--subtitle", "Main title—subtitle", "Main. Sub".
-_SUBTITLE_BREAK = re.compile(r"\s*(?::|\s[-\u2013\u2014]\s|--|\u2014|\.\s|\?\s|!\s|;\s)\s*")
+_SUBTITLE_BREAK = lazy_compile(r"\s*(?::|\s[-\u2013\u2014]\s|--|\u2014|\.\s|\?\s|!\s|;\s)\s*")
 #: Signs that are not letters: "GeneReviews®" is "GeneReviews", not "GeneReviews r".
-_SIGNS = re.compile("[\u00ae\u2122\u00a9\u2120\u2117]")
+_SIGNS = lazy_compile("[\u00ae\u2122\u00a9\u2120\u2117]")
 _GREEK_CHAR = "\u0370-\u03ff\u1f00-\u1fff"
 #: A Greek letter standing alone (β-lactam, NF-κB, TNF-α), not inside a Greek word.
-_LONE_GREEK = re.compile(rf"(?<![{_GREEK_CHAR}])[{_GREEK_CHAR}](?![{_GREEK_CHAR}])")
+_LONE_GREEK = lazy_compile(rf"(?<![{_GREEK_CHAR}])[{_GREEK_CHAR}](?![{_GREEK_CHAR}])")
 _GREEK_NAMES = {
     "\u03b1": "alpha", "\u03b2": "beta", "\u03b3": "gamma", "\u03b4": "delta",
     "\u03b5": "epsilon", "\u03f5": "epsilon", "\u03b6": "zeta", "\u03b7": "eta",
@@ -46,9 +48,9 @@ def strip_markup(text: str) -> str:
 
 
 #: A MathML formula as PubMed gives it (possibly indented over many lines).
-_MATH = re.compile(r"<(?:[A-Za-z]+:)?math\b.*?</(?:[A-Za-z]+:)?math>", re.S)
-_BETWEEN_TAGS = re.compile(r">\s+<")
-_SUP = re.compile(r"<sup>\s*", re.IGNORECASE)
+_MATH = lazy_compile(r"<(?:[A-Za-z]+:)?math\b.*?</(?:[A-Za-z]+:)?math>", re.S)
+_BETWEEN_TAGS = lazy_compile(r">\s+<")
+_SUP = lazy_compile(r"<sup>\s*", re.IGNORECASE)
 
 
 def display_text(text: str) -> str:

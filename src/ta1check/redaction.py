@@ -14,6 +14,8 @@ import re
 import threading
 from urllib.parse import quote, quote_plus, unquote, urlsplit, urlunsplit
 
+from .lazyre import lazy_compile
+
 REDACTED = "<redacted>"
 #: Shorter strings are not redacted: "abc" would blank out ordinary words.
 _MIN_SECRET = 4
@@ -51,8 +53,8 @@ def redact_bytes(data: bytes) -> bytes:
     return data
 
 
-_USERINFO = re.compile(r"(?<=://)[^/?#]*@")
-_PASSWORD_PARAM = re.compile(r"(?i)(?<=[?&]password=)[^&#]*")
+_USERINFO = lazy_compile(r"(?<=://)[^/?#]*@")
+_PASSWORD_PARAM = lazy_compile(r"(?i)(?<=[?&]password=)[^&#]*")
 
 
 def safe_url(url: str) -> str:

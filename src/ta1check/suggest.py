@@ -21,6 +21,7 @@ from anyascii import anyascii
 from .checks import check_author, check_journal, check_title, check_year
 from .claims import Claim
 from .findings import Code, Finding, Severity
+from .lazyre import lazy_compile
 from .pubmed.record import Record
 
 
@@ -84,7 +85,7 @@ _STOPWORDS = (
     "used new case cases report review clinical trial randomized randomised among"
 )
 _STOP = frozenset(_STOPWORDS.split(" "))
-_WORD = re.compile(r"[a-z0-9]+")
+_WORD = lazy_compile(r"[a-z0-9]+")
 #: Title words an ESearch asks for (the rarest first): enough to find the paper, few enough
 #: that a misprinted word does not lose it.
 TITLE_TERMS = 6
@@ -154,8 +155,8 @@ class Wanted:
         return bool((self.author and self.journal) or self.claim.title)
 
 
-_TERM_UNSAFE = re.compile(r'["\[\]*#]')
-_VOLUME_PAGE = re.compile(
+_TERM_UNSAFE = lazy_compile(r'["\[\]*#]')
+_VOLUME_PAGE = lazy_compile(
     r"(?:^|[\s.;,(])(?P<year>1[6-9]\d\d|20\d\d)[^;:]{0,20}[;:)]\s*(?P<volume>[0-9]{1,5})\s*"
     r"(?:\([^)]{0,20}\))?\s*:\s*(?P<page>[A-Za-z]{0,2}[0-9]{1,6})"
 )

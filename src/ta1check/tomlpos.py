@@ -12,12 +12,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-_WS = re.compile(r"[ \t\r]*(?:#[^\n]*)?")
-_WS_NL = re.compile(r"[ \t\r\n]*(?:#[^\n]*)?")
-_BASIC_BODY = re.compile(r'(?:[^"\\\n]|\\.)*')
-_LITERAL_BODY = re.compile(r"[^'\n]*")
-_SCALAR = re.compile(r"[^,\]}\n#]*")
+from .lazyre import lazy_compile
+
+_BARE_KEY = lazy_compile(r"[A-Za-z0-9_-]+")
+_WS = lazy_compile(r"[ \t\r]*(?:#[^\n]*)?")
+_WS_NL = lazy_compile(r"[ \t\r\n]*(?:#[^\n]*)?")
+_BASIC_BODY = lazy_compile(r'(?:[^"\\\n]|\\.)*')
+_LITERAL_BODY = lazy_compile(r"[^'\n]*")
+_SCALAR = lazy_compile(r"[^,\]}\n#]*")
 
 
 @dataclass
@@ -216,9 +218,9 @@ class _Scanner:
         return self.out
 
 
-_INLINE_CLAIMS = re.compile(r"^[ \t]*(?:claim|\"claim\"|'claim')[ \t]*=", re.MULTILINE)
-_HEADER_LINE = re.compile(r"[ \t]*(\[\[?)[ \t]*([^\]#]*?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
-_KEY_LINE = re.compile(r"[ \t]*([A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*(?:\.|=)")
+_INLINE_CLAIMS = lazy_compile(r"^[ \t]*(?:claim|\"claim\"|'claim')[ \t]*=", re.MULTILINE)
+_HEADER_LINE = lazy_compile(r"[ \t]*(\[\[?)[ \t]*([^\]#]*?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
+_KEY_LINE = lazy_compile(r"[ \t]*([A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*(?:\.|=)")
 
 
 def _line_positions(text: str) -> Positions:

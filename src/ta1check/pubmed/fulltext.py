@@ -6,16 +6,16 @@ front matter alone, which is "no full text", not a failure.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from typing import Any
 
 from ..figures import Section
+from ..lazyre import lazy_compile
 from .parse import BadResponse, parse_tree
 
 FULLTEXT_FORMAT = 1
-_SPACE = re.compile(r"\s+")
+_SPACE = lazy_compile(r"\s+")
 
 
 @dataclass(frozen=True)

@@ -13,11 +13,13 @@ from dataclasses import asdict, dataclass
 from dataclasses import fields as dataclass_fields
 from typing import Any, TypeVar
 
+from ..lazyre import lazy_compile
+
 #: Bump when the fields or their meaning change: cached records of another version are
 #: ignored (and refetched), never misread.
 RECORD_FORMAT = 5  # 4: MathML reduced to its text; CommentOn notices; chapter dates; 5: MeSH
 
-_YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
+_YEAR = lazy_compile(r"\b(1[6-9]\d\d|20\d\d)\b")
 
 
 @dataclass(frozen=True)
@@ -180,11 +182,11 @@ def _text(value: Any) -> str:
 
 
 #: MathML as Bio.Entrez hands it over: ``<math xmlns="…"><mi xmlns="…">T</mi>…</math>``.
-_MATH = re.compile(r"<(?:[A-Za-z]+:)?math\b.*?</(?:[A-Za-z]+:)?math>", re.S)
-_MATH_ANNOTATION = re.compile(
+_MATH = lazy_compile(r"<(?:[A-Za-z]+:)?math\b.*?</(?:[A-Za-z]+:)?math>", re.S)
+_MATH_ANNOTATION = lazy_compile(
     r"<(?:[A-Za-z]+:)?annotation(?:-xml)?\b.*?</[^>]*annotation(?:-xml)?>", re.S
 )
-_ANY_TAG = re.compile(r"<[^<>]+>")
+_ANY_TAG = lazy_compile(r"<[^<>]+>")
 
 
 def _title_text(value: Any) -> str:

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TextIO
-
-from rich.console import Console
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, TextIO
 
 from ..accept import note
 from ..figures import FigureStatus, FigureVerdict
@@ -15,6 +11,11 @@ from ..results import CheckRun, Summary
 from .common import display_path
 from .passages import heading, pieces, shown
 from .view import SaidOnce, hidden_note, rows
+
+if TYPE_CHECKING:
+    # NOTE: imported where the table is drawn: ``-q`` prints the summary line alone and
+    # never loads rich (a third of a warm check's imports).
+    from rich.table import Table
 
 _STATUS_STYLE = {
     Status.OK: "green",
@@ -59,6 +60,12 @@ class TableReporter:
         self.show = show
 
     def render(self, run: CheckRun, out: TextIO) -> None:
+        if self.quiet:  # the summary line as rich prints it: plain text, no style
+            out.write(summary_line(run.summary) + "\n")
+            return
+        from rich.console import Console
+        from rich.text import Text
+
         # NOTE: no markup and no emoji codes: a label, path or message is printed as written
         # ("[1]" stays, ":100:" is no emoji), and rich's emoji table (0.1 s) is never loaded.
         console = Console(
@@ -70,21 +77,23 @@ class TableReporter:
             soft_wrap=False,
             width=None if out.isatty() else 160,
         )
-        if not self.quiet:
-            table = self._table(run)
-            if table.row_count:
-                console.print(table)
-            for a in (*run.article_findings, *run.config_findings):
-                line = Text(f"{display_path(a.path)}:{a.line}: ")
-                line.append(a.finding.code.slug, style=_SEVERITY_STYLE[a.finding.severity])
-                line.append(f" ({a.finding.severity}): {a.finding.message}")
-                console.print(line)
-            note = hidden_note(run.summary.by_status, self.show)
-            if note:
-                console.print(note, style="dim")
+        table = self._table(run)
+        if table.row_count:
+            console.print(table)
+        for a in (*run.article_findings, *run.config_findings):
+            line = Text(f"{display_path(a.path)}:{a.line}: ")
+            line.append(a.finding.code.slug, style=_SEVERITY_STYLE[a.finding.severity])
+            line.append(f" ({a.finding.severity}): {a.finding.message}")
+            console.print(line)
+        note = hidden_note(run.summary.by_status, self.show)
+        if note:
+            console.print(note, style="dim")
         console.print(summary_line(run.summary))
 
     def _table(self, run: CheckRun) -> Table:
+        from rich.table import Table
+        from rich.text import Text
+
         several = len(run.files) > 1
         table = Table(show_lines=True, expand=False)
         table.add_column("status", no_wrap=True)
