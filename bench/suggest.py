@@ -156,8 +156,7 @@ def main() -> None:
                         verdict = "wrong"
                         if len(examples["wrong"]) < args.examples:
                             examples["wrong"].append(
-                                f"{case}: {result.claim.citation.raw} (PMID {pmid}) -> "
-                                f"{s.text}"
+                                f"{case}: {result.claim.citation.raw} (PMID {pmid}) -> {s.text}"
                             )
                     tally[(case, verdict)] += 1
                     del wanted

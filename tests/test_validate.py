@@ -65,17 +65,85 @@ def test_a_field_of_any_value_is_judged_as_the_walk_judges_it(
 
 def test_a_cached_record_reads_back_equal_and_a_wrong_entry_still_fails() -> None:
     """Every real record survives the cache's JSON unchanged; an entry with a field too many,
-    one too few (without a default) or a wrong type is refused as before."""
+    one too few (without a default) or a wrong type is refused, naming the field."""
     for record in RECORDS:
         body = record.to_json()
         back = Record.from_json(body)
         assert back == record and problem(back) is None
         assert hash(back) == hash(record)
+        assert body == record.to_json()  # the caller's data is left as it was
     body = RECORDS[0].to_json()
-    with pytest.raises(TypeError):
+    with pytest.raises(ValueError, match="planted"):
         Record.from_json({**body, "planted": 1})
-    with pytest.raises(TypeError):
+    with pytest.raises(ValueError, match="title"):
         Record.from_json({k: v for k, v in body.items() if k != "title"})
-    with pytest.raises(TypeError):
-        Record.from_json({**body, "authors": [{"last_name": "A", "extra": 1}]})
-    assert problem(Record.from_json({**body, "abstract": None})) is not None
+    with pytest.raises(ValueError, match="extra"):
+        Record.from_json({**body, "authors": [{**Author("A").__dict__, "extra": 1}]})
+    with pytest.raises(ValueError, match="fore_name"):
+        Record.from_json({**body, "authors": [{"last_name": "A"}]})
+    with pytest.raises(ValueError, match=r"Record\.abstract"):
+        Record.from_json({**body, "abstract": None})
+
+
+JSON_WRONG = st.sampled_from(
+    [None, 0, 1, True, False, 1.5, "", "x", [], ["x"], [1], [None], [True], {}, [{}], [[]]]
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    index=st.integers(0, len(RECORDS) - 1),
+    name=st.sampled_from(FIELDS),
+    value=JSON_WRONG,
+    nested=st.booleans(),
+    author_field=st.sampled_from(["last_name", "fore_name", "initials", "collective"]),
+)
+def test_reading_json_refuses_exactly_what_the_walk_refuses(
+    index: int, name: str, value: object, nested: bool, author_field: str
+) -> None:
+    """The one-pass reader of the cache's JSON and the field-by-field walk agree on every
+    planted value, at the top and inside an author or a notice: a value the walk finds sound
+    is read back equal; any other is refused with the field's name."""
+    body = RECORDS[index].to_json()
+    if nested and body["authors"]:
+        body["authors"][0][author_field] = value
+        where = f"Author.{author_field}"
+    else:
+        body[name] = value
+        where = f"Record.{name}"
+    as_python = _as_python(body)
+    try:
+        built = Record(**as_python)
+    except TypeError:
+        built = None
+    walked = None if built is None else validate._dataclass_problem(built, "Record")
+    try:
+        read = Record.from_json(body)
+    except ValueError as exc:
+        assert where in str(exc), (str(exc), where)
+        assert built is None or walked is not None, (where, value)
+        return
+    assert walked is None, (where, value, walked)
+    assert read == built
+
+
+def _as_python(body: dict[str, object]) -> dict[str, object]:
+    """The JSON form as Python values of the declared shapes (arrays as tuples, objects as
+    authors and notices), for the walk to judge."""
+    out = dict(body)
+    for key, value in body.items():
+        if key == "authors" and isinstance(value, list):
+            out[key] = tuple(
+                Author(**a) if isinstance(a, dict) and set(a) == AUTHOR_FIELDS else a for a in value
+            )
+        elif key == "notices" and isinstance(value, list):
+            out[key] = tuple(
+                Notice(**n) if isinstance(n, dict) and set(n) == NOTICE_FIELDS else n for n in value
+            )
+        elif isinstance(value, list):
+            out[key] = tuple(value)
+    return out
+
+
+AUTHOR_FIELDS = {f.name for f in dataclasses.fields(Author)}
+NOTICE_FIELDS = {f.name for f in dataclasses.fields(Notice)}

@@ -29,7 +29,7 @@ import orjson
 
 from ..redaction import redact, safe_url
 from .fulltext import FULLTEXT_FORMAT, FullText
-from .record import RECORD_FORMAT, Record
+from .record import RECORD_FORMAT, Record, read_record
 from .validate import problem
 
 if TYPE_CHECKING:
@@ -299,18 +299,16 @@ class RedisStore:
 
 
 def decode_entry(pmid: int, body: Any) -> CachedEntry:
-    """A cached record (or not-found answer) for ``pmid``, checked field by field; raises
-    ``ValueError`` for anything else."""
+    """A cached record (or not-found answer) for ``pmid``, checked field by field as it is
+    built; raises ``ValueError`` for anything else. ``body`` is freshly decoded JSON: it
+    becomes the record's state."""
     if not isinstance(body, dict):
         raise ValueError(f"the entry is {type(body).__name__}, not a record")
     if body.get("not_found") is True:
         if body.get("pmid") != pmid:
             raise ValueError(f"the not-found entry is for PMID {body.get('pmid')!r}")
         return NotFound(pmid)
-    record = Record.from_json(body)
-    wrong = problem(record)
-    if wrong is not None:
-        raise ValueError(wrong)
+    record = read_record(body)
     if record.pmid != pmid:
         raise ValueError(f"the entry holds the record of PMID {record.pmid}")
     return record
@@ -497,7 +495,7 @@ class RecordCache:
         items = []
         for key, body, max_age in entries:
             expires = now + max_age.total_seconds()
-            value = orjson.dumps({"expires": expires, "body": body})
+            value = orjson.dumps({"expires": expires, "body": body})  # a Record as it is
             items.append((key, value, expires))
         if items and self.lost is None:
             try:
@@ -521,7 +519,7 @@ class RecordCache:
         self._put_json(
             (
                 self.key(e.pmid),
-                {"not_found": True, "pmid": e.pmid} if isinstance(e, NotFound) else e.to_json(),
+                {"not_found": True, "pmid": e.pmid} if isinstance(e, NotFound) else e,
                 min(self.max_age, NOT_FOUND_MAX_AGE) if isinstance(e, NotFound) else self.max_age,
             )
             for e in entries

@@ -26,7 +26,7 @@ import orjson
 from .cache import NotFound, decode_entry
 from .fulltext import FullText
 from .parse import BadResponse, UnsafeXML, parse_pubmed_xml, split_prolog
-from .record import RECORD_FORMAT, Record
+from .record import RECORD_FORMAT, Record, encode_record
 from .source import Outcome, Progress, Unverified, merged
 
 log = logging.getLogger(__name__)
@@ -331,7 +331,7 @@ class RecordIndex:
                     else:
                         self.db.execute(
                             "INSERT OR REPLACE INTO records VALUES (?, ?, ?)",
-                            (item.pmid, RECORD_FORMAT, orjson.dumps(item.to_json())),
+                            (item.pmid, RECORD_FORMAT, encode_record(item)),
                         )
                         records += 1
                         if progress and records % 1000 == 0:

@@ -199,3 +199,130 @@ def _problem(value: object, hint: Any, where: str) -> str | None:
     if isinstance(hint, type):
         return None if isinstance(value, hint) else f"{where}: expected {hint.__name__}"
     return f"{where}: cannot check a value of type {hint!r}"
+
+
+# --- reading a dataclass back from its JSON form, checked as it is built -----------------------
+#
+# NOTE: a warm run of 100,000 cached records of the real mix spent 1.9 s building the records
+# from decoded JSON (``_built``: a frozen dataclass per author) and 1.6 s more checking them
+# (``_sound``): two passes over the same values. ``reader(cls)`` is one pass, generated from
+# the type hints: each JSON value is checked where it is read (``type(x) is int``: JSON has no
+# subclasses of int, and a boolean is not one), arrays become the tuples the hints declare, and
+# the decoded object itself becomes the instance's ``__dict__``.
+
+
+class Unsound(ValueError):
+    """A stored value is not what its type says: ``str()`` names the field and the rule."""
+
+
+Reader = Callable[[object], Any]
+_READERS: dict[type, Reader] = {}
+_JSON_SCALAR = {str: "str", int: "int", bool: "bool", type(None): "type(None)"}
+_JSON_NAME = {str: "a string", int: "an integer", bool: "a boolean", type(None): "null"}
+
+
+def reader(cls: type) -> Reader:
+    """The function building a ``cls`` from its JSON form (an object with exactly ``cls``'s
+    fields, each of its declared type; arrays for ``tuple[X, ...]``; objects for nested
+    dataclasses). It raises ``Unsound`` naming the first wrong field. Supported hints: str,
+    int, bool, None, unions of those, ``tuple[X, ...]`` of those or of a dataclass, and a
+    dataclass; any other raises ``TypeError`` when the reader is made, never at run time."""
+    found = _READERS.get(cls)
+    if found is None:
+        found = _READERS[cls] = _generate_reader(cls)
+    return found
+
+
+def _generate_reader(cls: type) -> Reader:
+    hints = _hints(cls)
+    names = [f.name for f in dataclasses.fields(cls)]
+    namespace: dict[str, Any] = {
+        "cls": cls,
+        "NAMES": frozenset(names),
+        "Unsound": Unsound,
+        "new": object.__new__,
+        "setattr": object.__setattr__,
+        "dict": dict,
+        "list": list,
+        "tuple": tuple,
+        "type": type,
+        "str": str,
+        "int": int,
+        "bool": bool,
+    }
+    where = cls.__name__
+    lines = [
+        "def read(d):",
+        "    if type(d) is not dict:",
+        f"        raise Unsound({where + ': expected an object'!r})",
+        "    if d.keys() != NAMES:",
+        f"        raise Unsound({where!r} + ': ' + _keys(d))",
+    ]
+    namespace["_keys"] = lambda d: _key_problem(d, names)
+    for name in names:
+        lines += _field_lines(hints[name], name, f"{where}.{name}", namespace)
+    lines += ["    x = new(cls)", "    setattr(x, '__dict__', d)", "    return x"]
+    exec("\n".join(lines) + "\n", namespace)  # built from the type hints alone, never from data
+    read: Reader = namespace["read"]
+    return read
+
+
+def _nested(expr: str, key: str, where: str) -> list[str]:
+    """``d[key] = expr``, a nested dataclass's refusal prefixed with this field's name."""
+    return [
+        "    try:",
+        f"        d[{key}] = {expr}",
+        "    except Unsound as e:",
+        f"        raise Unsound({where + ': '!r} + str(e)) from None",
+    ]
+
+
+def _key_problem(d: dict[str, Any], names: list[str]) -> str:
+    missing = [n for n in names if n not in d]
+    if missing:
+        return f"no {missing[0]!r}"
+    return f"unknown key {next(k for k in d if k not in names)!r}"
+
+
+def _scalar_test(options: tuple[Any, ...], expr: str) -> str:
+    return " or ".join(
+        f"{expr} is None" if o is type(None) else f"type({expr}) is {_JSON_SCALAR[o]}"
+        for o in options
+    )
+
+
+def _field_lines(hint: Any, name: str, where: str, namespace: dict[str, Any]) -> list[str]:
+    origin = typing.get_origin(hint)
+    options = typing.get_args(hint) if origin in (typing.Union, types.UnionType) else (hint,)
+    key = repr(name)
+    if all(o in _JSON_SCALAR for o in options):
+        expected = " or ".join(_JSON_NAME[o] for o in options)
+        return [
+            f"    x = d[{key}]",
+            f"    if not ({_scalar_test(options, 'x')}):",
+            f"        raise Unsound({where + ': expected ' + expected!r})",
+        ]
+    args = typing.get_args(hint)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        item = args[0]
+        head = [
+            f"    x = d[{key}]",
+            "    if type(x) is not list:",
+            f"        raise Unsound({where + ': expected an array'!r})",
+        ]
+        if item in _JSON_SCALAR:
+            expected = f"{where}: expected an array of {_JSON_NAME[item]}s"
+            return [
+                *head,
+                "    for i in x:",
+                f"        if not ({_scalar_test((item,), 'i')}):",
+                f"            raise Unsound({expected!r})",
+                f"    d[{key}] = tuple(x)",
+            ]
+        if isinstance(item, type) and dataclasses.is_dataclass(item):
+            namespace[f"read_{name}"] = reader(item)
+            return [*head, *_nested(f"tuple([read_{name}(i) for i in x])", key, where)]
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        namespace[f"read_{name}"] = reader(hint)
+        return _nested(f"read_{name}(d[{key}])", key, where)
+    raise TypeError(f"{where}: no reader for a field of type {hint!r}")
