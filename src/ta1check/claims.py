@@ -398,10 +398,10 @@ class _Loader:
 
     def _accept(self, index: int, raw: object) -> tuple[Acceptance, ...]:
         """A claim's ``accept``: an array of tables (or one table) of code, reason, until."""
-        from .accept import AcceptanceError, parse_acceptance
-
         if raw is None:
             return ()
+        from .accept import AcceptanceError, parse_acceptance
+
         entries = [raw] if isinstance(raw, dict) else raw
         where = f"claim[{index + 1}].accept"
         line = self.positions.claim_key_line(index, "accept")

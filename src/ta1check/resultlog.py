@@ -26,6 +26,8 @@ from .results import Result, Summary, Tally
 from .suggest import Suggestion
 
 _UNSET = -1
+#: Bytes written (and read) at a time: about a thousand results.
+_BUFFER = 1 << 20
 _Row = tuple[
     tuple[Finding, ...],
     "RecordSummary | None",
@@ -44,7 +46,11 @@ class ResultLog(Sequence[Result]):
         self.files = tuple(files)
         self._starts = list(accumulate((len(f.claims) for f in self.files), initial=0))
         self._offsets = array("q", [_UNSET]) * self._starts[-1]
-        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="ta1check-results-")  # noqa: SIM115 - closed in close()
+        # NOTE: with the default 8 KB buffer, every few results were a write(2) that let the
+        # fetching threads take the GIL: 20,000 results waited 3.2 s for it to come back.
+        self._file: IO[bytes] = tempfile.TemporaryFile(  # noqa: SIM115 - closed in close()
+            prefix="ta1check-results-", buffering=_BUFFER
+        )
         self._end = 0
         self._unflushed = False
         self._reading = False  # the file position is not at the end

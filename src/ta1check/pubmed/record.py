@@ -15,9 +15,8 @@ from typing import Any
 
 import orjson
 
-from .validate import reader
-
 from ..lazyre import lazy_compile
+from .validate import reader
 
 #: Bump when the fields or their meaning change: cached records of another version are
 #: ignored (and refetched), never misread.

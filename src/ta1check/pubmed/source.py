@@ -423,6 +423,11 @@ def parse_pool(batches: int) -> Iterator[Callable[[bytes], ParsedSet]]:
         initargs=(os.getpid(),),
     )
 
+    # NOTE: the processes start (and import the parser) at the first task: without this the
+    # first answers waited about a second for them while the flow held back new requests.
+    for _ in range(workers):
+        pool.submit(_ready)
+
     def parse(content: bytes) -> ParsedSet:
         try:
             return pool.submit(parse_pubmed_xml, content).result()
@@ -433,6 +438,10 @@ def parse_pool(batches: int) -> Iterator[Callable[[bytes], ParsedSet]]:
         yield parse
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _ready() -> None:
+    """A first task for a parsing process: it starts, and its initializer runs, at once."""
 
 
 def _parse_worker_init(parent: int) -> None:
@@ -447,6 +456,7 @@ def _parse_worker_init(parent: int) -> None:
         os._exit(0)
 
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+    from . import parse  # noqa: F401 - loaded now, while the first requests are in flight
 
 
 def _store(put: Callable[[E], None], entries: E) -> None:
