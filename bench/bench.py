@@ -39,7 +39,7 @@ class EmulatorProcess:
     """The emulator in a process of its own, so that serving three 4.4 MB answers at a time
     never delays the stamping of a request's arrival (which decides the 429s)."""
 
-    def __init__(self, latency: float, synthetic_from: int, mix: bool = False) -> None:
+    def __init__(self, latency: float, synthetic_from: int | None, mix: bool = False) -> None:
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(
@@ -59,7 +59,7 @@ class EmulatorProcess:
         self.proc.join(timeout=10)
 
 
-def _serve(conn: Connection, latency: float, synthetic_from: int, mix: bool) -> None:
+def _serve(conn: Connection, latency: float, synthetic_from: int | None, mix: bool) -> None:
     emulator = Emulator(
         latency=latency,
         synthetic_from=synthetic_from,

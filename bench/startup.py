@@ -2,24 +2,36 @@
 
 Times, in fresh processes and in one run (rounds interleaved, so that a busy machine slows
 every row alike): ``python -c pass`` (the interpreter alone), ``python -c "import requests"``
-(one HTTP library), ``ta1check --version``, ``ta1check --help``, and a warm ``ta1check check``
-of the repository's ``claims.toml`` (13 claims) against the local E-utilities emulator, its
-cache filled by a first run (with ``-q``, and with the default table). Each row gives the
-median over ``--repeats`` rounds (default 11) of the wall time and of the child's CPU time
-(user + system: the steadier figure when other work loads the machine), each with its ratio
-to the two baselines; then, for each ta1check command, which of the heavy packages
-(requests, requests-cache, redis, Biopython, rich, …) it imported.
+(one HTTP library), ``ta1check --version``, ``ta1check --help``, and warm checks against the
+local E-utilities emulator serving the real records of ``../shared/pubmed`` only (no
+synthetic PMIDs: the right-PMID suggestions would find typo neighbours among them and decode
+a thousand records), the cache in its default place (``XDG_CACHE_HOME`` points into a
+temporary folder) filled by a first run:
+
+* the repository's ``claims.toml`` (13 claims; their PMIDs are not among the real records,
+  so each is "not found" and gets its suggestion search, from the cache), with the default
+  table and with ``-q``;
+* 13 claims of real records that are found (citation, a sentence of the abstract stating a
+  percentage, that figure): every check reads its record, as an article's citations do.
+
+Each row gives the median over ``--repeats`` rounds (default 11) of the wall time and of the
+child's CPU time (user + system: the steadier figure when other work loads the machine), each
+with its ratio to the two baselines; then, for each ta1check command, which of the heavy
+packages (requests, requests-cache, redis, Biopython, rich, …) it imported.
 
 Run: ``uv run python bench/startup.py [--repeats N] [--before SRC]``; ``--before`` adds the
 ta1check rows again for another copy of the source (``git archive <commit> src | tar -x``),
-run from that ``src`` folder in the same rounds. The children may write bytecode (as an
-installed tool has it compiled), and get no ``NO_COLOR``/TTY: output goes to a pipe.
+run from that ``src`` folder in the same rounds. The children write bytecode (as an installed
+tool has it compiled; a first round compiles it), and get no ``NO_COLOR``/TTY: output goes to
+a pipe.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -35,12 +47,15 @@ sys.path.insert(0, str(HERE))
 
 from bench import EmulatorProcess  # noqa: E402
 
+from records import all_records  # noqa: E402  (tests/, on the path bench.py set)
+
 #: The issue's targets (#14), in seconds, on the machine where --version took 0.7-1.1 s.
 TARGETS = {
     "--version": 0.15,
     "--help": 0.15,
     "warm check, 13 claims": 0.35,
     "warm check, 13 claims, table": 0.35,
+    "warm check, 13 found claims, table": 0.35,
 }
 #: Packages a start-up should not pay for unless the run needs them.
 HEAVY = (
@@ -69,6 +84,33 @@ def command(args: list[str]) -> list[str]:
 
 
 Row = tuple[list[str], tuple[int, ...], dict[str, str]]
+
+_PERCENT = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d)?%")
+
+
+def found_claims(path: Path, n: int = 13) -> Path:
+    """``n`` claims of real records the emulator serves, as an article cites them: "First et
+    al., Journal (Year)", a sentence of the abstract that states a percentage, and that
+    figure."""
+    lines = []
+    for record in sorted(all_records().values(), key=lambda r: r.pmid):
+        found = _PERCENT.search(record.abstract or "")
+        if not (record.authors and record.year and found) or record.is_book:
+            continue
+        start = record.abstract.rfind(". ", 0, found.start()) + 2  # 1: no sentence before
+        start = 0 if start == 1 else start
+        end = record.abstract.find(". ", found.end())
+        sentence = record.abstract[start : end + 1 if end >= 0 else None].strip()
+        first = record.authors[0].last_name or record.authors[0].display
+        citation = f"{first} et al., {record.iso_abbreviation or record.journal} ({record.year})"
+        lines.append(
+            f"[[claim]]\npmid = {record.pmid}\ncitation = {json.dumps(citation)}\n"
+            f"text = {json.dumps(sentence)}\nfigure = {json.dumps(found.group())}\n"
+        )
+        if len(lines) == n:
+            break
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
 
 
 def timed(argv: list[str], env: dict[str, str], ok: tuple[int, ...] = (0,)) -> tuple[float, float]:
@@ -108,18 +150,21 @@ def main() -> None:
     opts = parser.parse_args()
 
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONDONTWRITEBYTECODE", "NO_COLOR")}
-    env.pop("NCBI_API_KEY", None)
-    emulator = EmulatorProcess(0.0, 90_000_000)
+    for name in ("NCBI_API_KEY", "TA1CHECK_CACHE", "NCBI_EMAIL"):
+        env.pop(name, None)
+    emulator = EmulatorProcess(0.0, None)  # the real records only
     folder = Path(tempfile.mkdtemp(prefix="ta1check-startup-"))
-    env.update({"TA1CHECK_EUTILS_URL": emulator.url, "TA1CHECK_CACHE": str(folder / "cache")})
+    # the cache where a user's is (platformdirs: $XDG_CACHE_HOME/ta1check), in the temp folder
+    env.update({"TA1CHECK_EUTILS_URL": emulator.url, "XDG_CACHE_HOME": str(folder / "cache")})
     claims = str(ROOT / "claims.toml")
-    check = command(["check", claims, "-q"])
+    found = str(found_claims(folder / "found.toml"))
     ours: dict[str, Row] = {
         "--version": (command(["--version"]), (0,), env),
         "--help": (command(["--help"]), (0,), env),
         # the repository's PMIDs are not in the emulator: not found (exit 1), cached for a day
-        "warm check, 13 claims": (check, (0, 1), env),
+        "warm check, 13 claims": (command(["check", claims, "-q"]), (0, 1), env),
         "warm check, 13 claims, table": (command(["check", claims]), (0, 1), env),
+        "warm check, 13 found claims, table": (command(["check", found]), (0, 1), env),
     }
     rows: dict[str, Row] = {
         "python -c pass": ([sys.executable, "-c", "pass"], (0,), env),

@@ -5,7 +5,9 @@ decimal comma, thin-space thousands), a real sentence is re-set in that style.""
 
 from __future__ import annotations
 
+import importlib
 import json
+import pkgutil
 import re
 import sys
 import unicodedata
@@ -524,8 +526,12 @@ def tally(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     import ta1check.figures
 
     counted = [0]
-    # the article side is a package: its patterns live in its step modules
-    steps = [m for n, m in sys.modules.items() if n.startswith("ta1check.article.")]
+    # the article side is a package: its patterns live in its step modules (each imported
+    # at its first use: import them all here)
+    steps = [
+        importlib.import_module(f"ta1check.article.{m.name}")
+        for m in pkgutil.iter_modules(ta1check.article.__path__)
+    ]
     for module in (ta1check.figures, *steps, ta1check.draft):
         monkeypatch.setattr(module, "re", _CountingRe(counted), raising=False)
         for name, value in vars(module).items():

@@ -24,13 +24,15 @@ _PROBE = """
 import json, sys
 from ta1check.cli import main
 code = main(sys.argv[1:])
-print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}))
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
 
-def loaded(args: list[str], env: dict[str, str] | None = None) -> tuple[int, set[str]]:
+def loaded(
+    args: list[str], env: dict[str, str] | None = None, *, whole: bool = False
+) -> tuple[int, set[str]]:
     """Run the CLI in a fresh interpreter: its exit code and the top-level packages it
-    imported."""
+    imported (``whole``: every module, by its full name)."""
     done = subprocess.run(
         [sys.executable, "-c", _PROBE, *args],
         env={**os.environ, **(env or {})},
@@ -40,7 +42,8 @@ def loaded(args: list[str], env: dict[str, str] | None = None) -> tuple[int, set
         timeout=120,
     )
     report = json.loads(done.stdout.strip().splitlines()[-1])
-    return report["code"], set(report["modules"])
+    modules = report["modules"]
+    return report["code"], set(modules) if whole else {m.split(".")[0] for m in modules}
 
 
 # --- Start-up ----------------------------------------------------------------------------------
@@ -63,6 +66,110 @@ def test_a_run_the_cache_answers_loads_no_http_stack_redis_or_biopython(
     assert code == 0
     assert len(emulator.efetches) == requests_before
     assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
+
+
+#: A whole printed reference as a citation: the reference parser reads it (#14: without the
+#: rest of the article side).
+WHOLE = (
+    "O'Byrne PM, FitzGerald JM, Bateman ED, et al. Inhaled combined budesonide-formoterol as "
+    "needed in mild asthma. N Engl J Med. 2018;378(20):1865-1876."
+)
+#: What a warm check of claims that cite their records rightly, and state no sentence, has
+#: no use for: the article side beyond the reference parser, drafting, the search for a right
+#: PMID, BM25 ranking (numpy), and the report formats it was not asked for.
+UNUSED = {
+    *(f"ta1check.article.{m}" for m in ("intext", "jats", "pairing", "reading", "word")),
+    "ta1check.draft",
+    "ta1check.crosscheck",
+    "ta1check.suggester",
+    "bm25s",
+    "numpy",
+    *(f"ta1check.report.{m}" for m in ("junit", "sarif", "html", "markdown", "github")),
+}
+
+
+@pytest.mark.parametrize(
+    ("args", "uses", "unused"),
+    [
+        (["-q"], {"ta1check.report.table"}, {"rich", "ta1check.report.json"}),
+        ([], {"ta1check.report.table", "rich"}, {"ta1check.report.json"}),
+        (["--report", "json"], {"ta1check.report.json"}, {"rich", "ta1check.report.table"}),
+    ],
+)
+def test_a_warm_check_loads_only_the_modules_it_uses(
+    run, emulator, tmp_path: Path, args: list[str], uses: set[str], unused: set[str]
+) -> None:
+    claims = write(
+        tmp_path / "claims.toml",
+        f"[[claim]]\npmid = {OBYRNE}\ncitation = {json.dumps(WHOLE)}\n\n"
+        f"[[claim]]\npmid = {GIBBS}\n",
+    )
+    assert run("check", str(claims)).code == 0  # fills the cache
+    code, modules = loaded(["check", str(claims), *args], whole=True)
+    assert code == 0
+    assert uses | {"ta1check.article.references"} <= modules  # read the whole reference
+    assert not modules & (UNUSED | unused), sorted(modules & (UNUSED | unused))
+
+
+def test_a_claim_that_states_a_sentence_is_ranked(run, emulator, tmp_path: Path) -> None:
+    """BM25 (and numpy) are loaded when a claim's text is to be ranked, and then only."""
+    text = "Budesonide-formoterol as needed was superior to terbutaline for asthma control."
+    claims = write(
+        tmp_path / "claims.toml", f"[[claim]]\npmid = {OBYRNE}\ntext = {json.dumps(text)}\n"
+    )
+    assert run("check", str(claims)).code == 0
+    code, modules = loaded(["check", str(claims), "-q"], whole=True)
+    assert code == 0
+    assert {"bm25s", "numpy", "ta1check.evidence"} <= modules
+    assert "rich" not in modules
+
+
+_EAGER = """
+import importlib, pkgutil, sys
+import ta1check
+from ta1check.lazyre import LazyPattern
+for info in pkgutil.walk_packages(ta1check.__path__, "ta1check."):
+    if not info.name.endswith("__main__"):
+        importlib.import_module(info.name)
+for module in list(sys.modules.values()):
+    for value in list(vars(module).values()):
+        if isinstance(value, LazyPattern):
+            value.compiled()
+from ta1check.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def _cli(args: list[str], eager: bool = False) -> subprocess.CompletedProcess[bytes]:
+    """The CLI in a fresh interpreter; ``eager``: every ta1check module imported and every
+    pattern compiled before it runs, as before #14's start-up work."""
+    probe = ["-c", _EAGER] if eager else ["-m", "ta1check"]
+    return subprocess.run(
+        [sys.executable, *probe, *args], capture_output=True, check=False, timeout=600
+    )
+
+
+def test_loading_modules_and_patterns_when_used_changes_no_report(emulator, tmp_path: Path) -> None:
+    """The same JSON report, byte for byte, whether a run imports and compiles only what it
+    uses or everything first: the repository's claims.toml (not found, with suggestions)
+    against the emulator, and 1,000 claims of the corpus's real records (figures, sentences,
+    wrong years and authors, unknown PMIDs) read from the corpus files."""
+    from corpus import corpus_files
+    from review_run import thousand_claims
+
+    thousand_claims(tmp_path)
+    records = [a for path in corpus_files() for a in ("--records", str(path))]
+    for args in (
+        ["check", str(ROOT / "claims.toml"), "--report", "json"],
+        ["check", str(tmp_path / "thousand.toml"), *records, "--complete", "--report", "json"],
+    ):
+        cold = _cli(args)
+        assert cold.returncode == 1, cold.stderr[-2000:]
+        warm, eager = _cli(args), _cli(args, eager=True)
+        assert len(json.loads(cold.stdout)["results"]) in (13, 1000)
+        assert warm.stdout == cold.stdout
+        assert eager.stdout == cold.stdout
+        assert eager.returncode == warm.returncode == cold.returncode
 
 
 def test_a_run_that_must_fetch_still_fetches(emulator, tmp_path: Path) -> None:

@@ -88,11 +88,13 @@ def _setup_logging(verbose: int, secret: str | None) -> None:
     handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
     register(secret)
     handler.addFilter(_Redact())
+    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
+    # the handler's own level too: a library that sets its logger to DEBUG (bm25s does, at
+    # import) would otherwise print its debug lines through it on every run
+    handler.setLevel(level)
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(
-        logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    )
+    root.setLevel(level)
 
 
 def _network_options(f: F) -> F:

@@ -19,7 +19,6 @@ from .pubmed.source import Outcome, Progress, RecordSource, Unverified
 from .resultlog import ResultLog
 from .results import CheckRun, result_of
 from .suggest import Wanted, wants_suggestion
-from .suggester import SearchSource, find_suggestions
 
 #: Records whose stated figures need the PMC full text wait until this many are waiting, so
 #: that their full texts are fetched in few requests.
@@ -53,7 +52,9 @@ def run_checks(
             else:
                 citing.setdefault(claim.pmid, []).append((fi, claim))
 
-    searching = suggest and isinstance(source, SearchSource)
+    # whether the source can search is asked at the end, of the claims that want a
+    # suggestion: a run where none does never imports the searches (``suggester``)
+    searching = suggest
     wanted: list[Wanted] = []
     not_found: set[str] = set()
 
@@ -94,7 +95,10 @@ def run_checks(
             settle_waiting()
     for pmid in list(citing):
         settle(pmid, Unverified(pmid, "the record source gave no answer"), {})
-    if wanted and isinstance(source, SearchSource):
-        for key, suggestion in find_suggestions(wanted, source, not_found=not_found).items():
-            log.suggest(int(key), suggestion)
+    if wanted:
+        from .suggester import SearchSource, find_suggestions
+
+        if isinstance(source, SearchSource):
+            for key, suggestion in find_suggestions(wanted, source, not_found=not_found).items():
+                log.suggest(int(key), suggestion)
     return CheckRun(tuple(files), log)
