@@ -122,6 +122,10 @@ def test_a_claim_that_states_a_sentence_is_ranked(run, emulator, tmp_path: Path)
     assert code == 0
     assert {"bm25s", "numpy", "ta1check.evidence"} <= modules
     assert "rich" not in modules
+    # bm25s sets its logger to DEBUG: its lines stay out of a run without -vv
+    quiet = _cli(["check", str(claims), "-q"])
+    assert quiet.returncode == 0
+    assert quiet.stderr == b""
 
 
 _EAGER = """
