@@ -76,8 +76,11 @@ WHOLE = (
 )
 #: What a warm check of claims that cite their records rightly, and state no sentence, has
 #: no use for: the article side beyond the reference parser, drafting, the search for a right
-#: PMID, BM25 ranking (numpy), and the report formats it was not asked for.
+#: PMID, BM25 ranking (numpy), the XML parser (the cache holds records decoded), and the
+#: report formats it was not asked for.
 UNUSED = {
+    "ta1check.pubmed.parse",
+    "xml.etree.ElementTree",
     *(f"ta1check.article.{m}" for m in ("intext", "jats", "pairing", "reading", "word")),
     "ta1check.draft",
     "ta1check.crosscheck",

@@ -6,13 +6,14 @@ front matter alone, which is "no full text", not a failure.
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..figures import Section
 from ..lazyre import lazy_compile
-from .parse import BadResponse, parse_tree
+
+if TYPE_CHECKING:
+    import xml.etree.ElementTree as ET
 
 FULLTEXT_FORMAT = 1
 _SPACE = lazy_compile(r"\s+")
@@ -75,6 +76,10 @@ def _sections(article: ET.Element) -> list[Section]:
 
 def parse_pmc_xml(content: bytes) -> dict[str, FullText]:
     """Parse an efetch db=pmc answer into full texts by PMC id. Raises ``BadResponse``."""
+    # NOTE: the XML parser is imported here: a run whose full texts come from the cache
+    # (which decodes them with this module's ``FullText``) never loads it
+    from .parse import BadResponse, parse_tree
+
     stripped = content.lstrip()
     if not stripped.startswith(b"<"):
         raise BadResponse("not XML")
