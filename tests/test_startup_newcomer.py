@@ -114,6 +114,18 @@ def test_a_warm_check_loads_only_the_modules_it_uses(
     assert not modules & (UNUSED | unused), sorted(modules & (UNUSED | unused))
 
 
+def test_a_run_whose_pmids_are_not_found_loads_no_record_checks(
+    run, emulator, tmp_path: Path
+) -> None:
+    """The repository's claims, whose PMIDs PubMed lacks (here): no record is read, so the
+    study-design and journal-name checks (word lists, title tables) are never loaded."""
+    assert run("check", str(ROOT / "claims.toml")).code == 1
+    code, modules = loaded(["check", str(ROOT / "claims.toml"), "-q"], whole=True)
+    assert code == 1
+    assert "ta1check.suggester" in modules  # each gets its suggestion search
+    assert not modules & {"ta1check.design", "ta1check.journals", "rich"}
+
+
 def test_a_claim_that_states_a_sentence_is_ranked(run, emulator, tmp_path: Path) -> None:
     """BM25 (and numpy) are loaded when a claim's text is to be ranked, and then only."""
     text = "Budesonide-formoterol as needed was superior to terbutaline for asthma control."

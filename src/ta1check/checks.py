@@ -13,16 +13,18 @@ from dataclasses import dataclass
 
 from . import bibfields, names
 from .claims import Claim
-from .design import check_design
 from .evidence import Passage, find_evidence
 from .figures import FigureStatus, FigureVerdict, Quantity, Section, judge, stated_quantities
 from .findings import Code, Finding, Severity
-from .journals import JournalMatch, journal_match
 from .normalize import doi_key, fold, name_key, title_key, titles_match
 from .pubmed.cache import NotFound
 from .pubmed.fulltext import FullText
 from .pubmed.record import Author, Notice, Record
 from .pubmed.source import Outcome, Unverified
+
+# NOTE: ``design`` and ``journals`` (their word lists and tables) are imported by the checks
+# that read a record, when one first does: a run whose PMIDs are all not found, unverified or
+# invalid never loads them (#14, start-up).
 
 Check = Callable[[Claim, Record], tuple[Finding, ...]]
 
@@ -316,6 +318,8 @@ def check_journal(claim: Claim, record: Record) -> tuple[Finding, ...]:
     names = record.journal_names
     if not stated or not names:
         return ()
+    from .journals import JournalMatch, journal_match
+
     match = journal_match(stated, names)
     if match is JournalMatch.NAMED:
         return ()
@@ -725,6 +729,8 @@ def check_claim(
         return ClaimCheck(
             check_unverified(claim, Unverified(claim.pmid or 0, "no answer for this PMID"))
         )
+    from .design import check_design
+
     findings = tuple(f for check in RECORD_CHECKS for f in check(claim, outcome))
     findings += check_design(claim.text, outcome, claim.stated_first_author, claim.stated_year)
     figures, figure_findings = check_figures(claim, outcome, fulltext)
