@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+from ..lazyre import lazy_compile
 from .model import Block, joined
 
 _BLOCK_TAGS = {
@@ -108,10 +109,10 @@ class HtmlBlocks(HTMLParser):
         self.parts.append(data)
 
 
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
-MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-_MD_SUP = re.compile(r"<sup>\s*([^<>]{0,60}?)\s*</sup>", re.IGNORECASE)
-_MD_EMPHASIS = re.compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
+_MD_LINK = lazy_compile(r"!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)")
+MD_HEADING = lazy_compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
+_MD_SUP = lazy_compile(r"<sup>\s*([^<>]{0,60}?)\s*</sup>", re.IGNORECASE)
+_MD_EMPHASIS = lazy_compile(r"(\*\*|__|\*|_|`)(?=\S)(.+?)(?<=\S)\1")
 
 
 def markdown_blocks(text: str) -> tuple[list[Block], str | None]:

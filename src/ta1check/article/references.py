@@ -18,41 +18,42 @@ from dataclasses import dataclass
 from functools import cache
 
 from ..journals import ltwa
+from ..lazyre import lazy_compile
 from ..names import read_name, split_authors
 from .model import Block, Reference
 from .readers import MD_HEADING
 
-REFERENCE_HEADING = re.compile(
+REFERENCE_HEADING = lazy_compile(
     r"^\s*#{0,6}\s*(?:\d+\.?\s*)?(references|bibliography|sources|works cited|literature cited|"
     r"citations|references and notes|reference list)\s*:?\s*$",
     re.IGNORECASE,
 )
-_PMID_LABELLED = re.compile(r"\b(?:PubMed\s+)?PMID:?\s*(\d{1,9})\b", re.IGNORECASE)
-_PUBMED_LINK = re.compile(
+_PMID_LABELLED = lazy_compile(r"\b(?:PubMed\s+)?PMID:?\s*(\d{1,9})\b", re.IGNORECASE)
+_PUBMED_LINK = lazy_compile(
     r"(?:https?://)?(?:www\.)?(?:pubmed\.ncbi\.nlm\.nih\.gov|"
     r"ncbi\.nlm\.nih\.gov/pubmed)/(\d{1,9})/?"
 )
-_PMCID = re.compile(
+_PMCID = lazy_compile(
     r"(?:https?://\S*?/pmc/articles/)?\b(?:PMCID:?\s*)?(PMC\d{3,9})\b/?", re.IGNORECASE
 )
-_DOI = re.compile(
+_DOI = lazy_compile(
     r"\b(?:https?://(?:dx\.)?doi\.org/|doi:\s*)?(10\.\d{4,9}/[^\s\"<>|]+)", re.IGNORECASE
 )
-_TRAILING_PMID = re.compile(r"(?:^|\s|\|)(\d{6,9})\s*\|?\s*$")
-_CITATION_PREFIX = re.compile(r"^(.+?[\(\[]\s*(?:1[6-9]|20)\d\d[a-z]?\s*[\)\]])")
+_TRAILING_PMID = lazy_compile(r"(?:^|\s|\|)(\d{6,9})\s*\|?\s*$")
+_CITATION_PREFIX = lazy_compile(r"^(.+?[\(\[]\s*(?:1[6-9]|20)\d\d[a-z]?\s*[\)\]])")
 #: A numbered list's number ("12.", "12)", "[12]") or a bullet; group 1 or 2 is the number.
-_LIST_MARK = re.compile(
+_LIST_MARK = lazy_compile(
     r"^\s*(?:\[(\d{1,4})\]\s*|(\d{1,4})[.)]\s*(?=\S)|[-*+\u2022\u00b7]\s+"
     # a bare number, as a PDF's list copies: "12 Smith JA, Jones K. …"
     r"|(\d{1,3})\s+(?=[A-Z\u00c0-\u024f][\w'\u2019-]*[\s,]))"
 )
 #: Link words a copied web page leaves after its links are taken out.
-_LINK_WORDS = re.compile(
+_LINK_WORDS = lazy_compile(
     r"(?:\s*[\[(]?\b(?:PubMed(?: Abstract)?|Google Scholar|Cross[Rr]ef|PMC free article|"
     r"Publisher Full Text|Full Text|Free Full Text|Europe PMC|Web of Science|Scopus)\b[\])]?"
     r"[\s.,;|]*)+$"
 )
-_IN_PRESS = re.compile(
+_IN_PRESS = lazy_compile(
     r"[\s.,;:]*\(?\b(?:in press|forthcoming|epub ahead of print)\b\)?[\s.,;:]*$", re.I
 )
 _YEAR = r"(?P<year>(?:1[6-9]|20)\d\d)(?P<sfx>[a-z]?)"
@@ -60,32 +61,32 @@ _PAGES = r"(?P<pages>[A-Za-z]{0,2}\d+[A-Za-z]?(?:\s*[-\u2010-\u2014]\s*[A-Za-z]{
 _VOLUME = r"(?P<volume>\d+[A-Za-z]?(?:\s*\(?Suppl(?:\.|ement)?\s*\d*\)?)?)"
 _ISSUE = r"(?:\s*\((?P<issue>[^()]{1,20})\))?"
 #: Vancouver, AMA, BMC, Oxford: "… Journal. 2006;4(3):577-87" / "Journal 2006, 4:577-587".
-_VANCOUVER_TAIL = re.compile(
+_VANCOUVER_TAIL = lazy_compile(
     rf"^(?P<head>.*?)[.,]?\s+{_YEAR}(?:\s+[A-Z][a-z]{{2}}(?:\s+\d{{1,2}})?)?\s*"
     rf"(?:[;,]\s*{_VOLUME}?{_ISSUE}\s*(?::\s*{_PAGES})?)?\s*\.?$"
 )
 #: Author-year and PLoS: "… Journal 4: 577–587" / "Journal, 4(3), 577–587".
-_VOLUME_TAIL = re.compile(rf"^(?P<head>.*?)[.,]?\s+{_VOLUME}{_ISSUE}\s*[,:]\s*{_PAGES}\s*\.?$")
+_VOLUME_TAIL = lazy_compile(rf"^(?P<head>.*?)[.,]?\s+{_VOLUME}{_ISSUE}\s*[,:]\s*{_PAGES}\s*\.?$")
 #: Nature, Science, PNAS, Cell: "… Journal 371, 20160001 (2016)".
-_YEAR_LAST_TAIL = re.compile(
+_YEAR_LAST_TAIL = lazy_compile(
     rf"^(?P<head>.*?)[.,]?\s+{_VOLUME}{_ISSUE}\s*[,:]\s*{_PAGES}\s*\(\s*{_YEAR}\s*\)\s*\.?$"
 )
-_ET_AL = re.compile(r"[\s,]*\bet\.?\s*al\b\.?", re.IGNORECASE)
+_ET_AL = lazy_compile(r"[\s,]*\bet\.?\s*al\b\.?", re.IGNORECASE)
 _NAME_PARTICLE = r"(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ter|ten)\b"
 #: In a name, a title's colon or question, or a sentence after a period: "Tee EE. Promoting
 #: Production", "Walsh M. Commentary on" (a period after an initial may precede a particle
 #: or a surname: "R. C. de Peyer", "D. L. Van Horn").
-_NOT_A_NAME = re.compile(
+_NOT_A_NAME = lazy_compile(
     rf"[:?!;]|(?<!\b[A-Z])\.\s+(?:[a-z]|[A-Z][a-z]+\s+\S)"
     rf"|\.\s+[A-Z][a-z]+\s+(?!{_NAME_PARTICLE})[a-z]"
     # "Araújo E. Viken Sassouni": Vancouver initials after a surname close the name
     r"|[\w'\u2019-]{2,}\s+[A-Z]{1,4}\.\s+[A-Z]"
 )
-_VANCOUVER_NAME = re.compile(
+_VANCOUVER_NAME = lazy_compile(
     r"^(?:(?:and|&)\s+)?(?:[a-z]{1,3}\s+)*[A-Z\u00c0-\u024f][\w'\u2019-]+"
     r"(?:\s+(?:[a-z]{1,3}\s+)?[A-Z\u00c0-\u024f][\w'\u2019-]+)?\s+[A-Z][A-Za-z]{0,3}\.?$"
 )
-_INITIALS_FIRST = re.compile(
+_INITIALS_FIRST = lazy_compile(
     r"^(?:[A-Z][a-z]?\.[\s-]*)+(?:(?:van|von|de|der|den|da|di|du|la|le|del|dos|das|ter|ten)\s+)*"
     r"(?:[A-Z\u00c0-\u024f]|[a-z]{1,4}[A-Z])[\w'\u2019-]+"  # "deMayo"
 )
@@ -168,7 +169,7 @@ _PARTICLES = {
 _GROUP_WORDS = {"of", "for", "and", "the", "on", "in", "at", "to", "against", "with"}
 
 
-_FRAGMENT = re.compile(
+_FRAGMENT = lazy_compile(
     r"(?:[A-Z][A-Za-z]{0,9}\.?\s+){0,3}(?P<last>[A-Z][a-z]{0,14}|[A-Z]{2,5})\."  # "MCN."
 )
 
@@ -255,11 +256,11 @@ def _head_split(text: str, separators: str) -> tuple[tuple[tuple[str, ...], bool
 
 
 #: A word no author list holds: lower-case and longer than a particle.
-_PROSE = re.compile(r"(?<![\w'\u2019-])(?!(?:von|van|der|den|del|dos|das|ter|ten)\b)[a-z]{4,}\b")
+_PROSE = lazy_compile(r"(?<![\w'\u2019-])(?!(?:von|van|der|den|del|dos|das|ter|ten)\b)[a-z]{4,}\b")
 
 
 #: "Authors (2006). Rest" (APA, Harvard, Chicago, PLoS) or "Authors. 2006. Rest" (EHP).
-_AUTHOR_YEAR = re.compile(
+_AUTHOR_YEAR = lazy_compile(
     rf"^(?P<authors>.+?)\s*(?:\(\s*{_YEAR}(?:,[^)]*)?\s*\)"
     rf"|(?<=[.,])\s+{_YEAR.replace('year', 'y2').replace('sfx', 's2')}(?=[.,:]))"
     r"[.,:]?\s+(?P<rest>.+)$"

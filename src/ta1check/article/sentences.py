@@ -3,10 +3,10 @@ initial), in time linear in the paragraph."""
 
 from __future__ import annotations
 
-import re
+from ..lazyre import lazy_compile
 
 # Words after which a period does not end a sentence.
-_NO_BREAK = re.compile(
+_NO_BREAK = lazy_compile(
     r"(?:\bet al|\bvs|\be\.g|\bi\.e|\bFig|\bNo|\bDr|\bcf|\bapprox|\bca|\bSt|\b[A-Z])\.$"
 )
 
@@ -14,7 +14,7 @@ _NO_BREAK = re.compile(
 _SUPER = "\u2070\u00b9\u00b2\u00b3\u2074-\u2079"
 #: A sentence's end: its full stop, closing quotes or brackets, and a citation printed after
 #: the full stop ("… disease.[3]", "… disease.^3^", "… disease.³˒⁴"), which belongs to it.
-_END = re.compile(
+_END = lazy_compile(
     r"[.!?]['\")\]]*"
     r"(?:\[[\d,\s\u2010-\u2014-]{1,40}\]|\^[\d,\s\u2010-\u2014-]{1,40}\^"
     rf"|[{_SUPER}]+(?:[,\u207b\u2013][{_SUPER}]+)*)?"
