@@ -2,14 +2,18 @@
 
 ``uv run python bench/parsers.py`` parses one efetch-shaped document holding the 2,680 real
 records of ../shared/pubmed and tests/data/corpus (28.9 MB) and the 21 KB record 200 times,
-with: ta1check's parser of record (Bio.Entrez's DTD-driven handler, then ``record_from_entrez``);
-expat through ElementTree (the C tree builder, no field extraction: a floor for any parser of
-the whole XML in the standard library); and lxml's tree builder when lxml is importable
-(``uv run --with lxml python bench/parsers.py``). CPU seconds, best of three.
+with: ``parse_pubmed_xml`` as the network and ``--records`` paths call it (``xmlread``: lxml's
+tree, then only the ``Record`` fields); the same fields read from lxml's ``iterparse`` (a
+``tag=`` filter on the record elements, each cleared once read), the alternative measured
+against it; Bio.Entrez's DTD-driven handler then ``record_from_entrez``
+(``parse_with_entrez``: the parser of record before #16, now the tests' reference); and, as
+floors with no field read, expat through ElementTree (the standard library's C tree builder)
+and lxml's tree builder. CPU seconds, best of three.
 """
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -21,9 +25,11 @@ sys.path.insert(0, str(HERE.parent / "tests"))
 sys.path.insert(0, str(HERE))
 
 from bench import record_mix  # noqa: E402
+from lxml import etree  # type: ignore[import-untyped]  # noqa: E402
 
 from emulator import DOCTYPE_2026, real_records  # noqa: E402
-from ta1check.pubmed.parse import parse_pubmed_xml  # noqa: E402
+from ta1check.pubmed import xmlread  # noqa: E402
+from ta1check.pubmed.parse import parse_pubmed_xml, parse_with_entrez  # noqa: E402
 
 
 def document(chunks: list[bytes] | tuple[bytes, ...]) -> bytes:
@@ -46,17 +52,30 @@ def cpu(parse: Callable[[bytes], object], data: bytes) -> float:
 
 
 def main() -> None:
-    parsers: dict[str, Callable[[bytes], object]] = {
-        "Bio.Entrez + record_from_entrez (parser of record)": parse_pubmed_xml,
-        "ElementTree (expat, C tree builder), no fields": ET.fromstring,
-    }
-    try:
-        from lxml import etree  # type: ignore[import-not-found]
+    lxml_parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
-        lxml_parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-        parsers["lxml tree, no fields"] = lambda data: etree.fromstring(data, lxml_parser)
-    except ImportError:
-        pass
+    def iterparse(data: bytes) -> object:
+        records = []
+        for _, element in etree.iterparse(
+            io.BytesIO(data),
+            events=("end",),
+            tag=("PubmedArticle", "PubmedBookArticle"),
+            resolve_entities=False,
+            no_network=True,
+            load_dtd=False,
+        ):
+            read = xmlread._article if element.tag == "PubmedArticle" else xmlread._book
+            records.append(read(element))
+            element.clear()
+        return records
+
+    parsers: dict[str, Callable[[bytes], object]] = {
+        "parse_pubmed_xml (xmlread: lxml tree, then the fields)": parse_pubmed_xml,
+        "lxml iterparse (tag= filter, clear) + the same fields": iterparse,
+        "Bio.Entrez + record_from_entrez (parse_with_entrez, the reference)": parse_with_entrez,
+        "ElementTree (expat, C tree builder), no fields": ET.fromstring,
+        "lxml tree, no fields": lambda data: etree.fromstring(data, lxml_parser),
+    }
     mix = record_mix()
     docs = {
         f"record mix ({len(mix):,} records)": (document(mix), len(mix)),

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from corpus import corpus_files
 from emulator import real_records
 from ta1check.pubmed.files import _WRAP_HEAD, _elements, _read_prolog
-from ta1check.pubmed.parse import BadResponse, parse_with_entrez
+from ta1check.pubmed.parse import BadResponse, parse_pubmed_xml, parse_with_entrez
 from ta1check.pubmed.record import Record
 from ta1check.pubmed.xmlread import NotPlain, read_document
 
@@ -32,6 +32,14 @@ def entrez(content: bytes) -> list[tuple[int, Record]] | str:
     """The parser of record's records in order, or its refusal."""
     try:
         return list(parse_with_entrez(content).records.items())
+    except BadResponse as exc:
+        return f"refused: {exc.cause}"
+
+
+def used(content: bytes) -> list[tuple[int, Record]] | str:
+    """What ``parse_pubmed_xml`` (the reader the network and file paths use) gives."""
+    try:
+        return list(parse_pubmed_xml(content).records.items())
     except BadResponse as exc:
         return f"refused: {exc.cause}"
 
@@ -83,6 +91,9 @@ def test_every_corpus_record_is_the_record_of_the_parser_of_record(path: Path) -
             continue
         assert differences(expected, got) == []
         checked += len(got)
+        # the switch-over: the network and --records paths read these records with lxml
+        assert parse_pubmed_xml(document).by_entrez is False
+        assert used(document) == got
     assert checked > 0
 
 
@@ -177,6 +188,7 @@ def test_hostile_and_odd_documents_are_refused_or_read_as_the_parser_of_record_d
         assert got is None, f"{name}: the parser of record {expected}, the lxml reader read {got}"
     elif got is not None:
         assert differences(expected, got) == []
+    assert used(document) == expected  # the same records, or the same refusal and message
 
 
 # --- mutated real records -----------------------------------------------------------------
@@ -292,3 +304,4 @@ def test_real_records_with_odd_text_are_refused_or_read_alike(data: st.DataObjec
         assert got is None, expected
     elif got is not None:
         assert differences(expected, got) == []
+    assert used(document) == expected

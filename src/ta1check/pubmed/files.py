@@ -34,7 +34,8 @@ log = logging.getLogger(__name__)
 #: Records read from an index (and decoded) at a time.
 SLICE = 1_000
 
-#: Records parsed per Bio.Entrez call: bounded memory, and the DTD is loaded once per batch.
+#: Records parsed per call (``parse_pubmed_xml``: lxml, or Bio.Entrez for a document of
+#: another shape, which loads the DTD once per batch): bounded memory.
 PARSE_BATCH = 500
 #: ... or fewer: a batch ends once it holds this many bytes of XML, or this much markup
 #: (``<``; Bio.Entrez's memory follows the elements: some 700 bytes each). 500 real records
@@ -202,11 +203,13 @@ def _parse(chunks: list[bytes], path: Path) -> Iterator[Record]:
         parsed = parse_pubmed_xml(_WRAP_HEAD + b"".join(chunks) + b"</PubmedArticleSet>")
     except BadResponse as exc:
         raise RecordsError(f"{path}: {exc.cause}") from None
-    # Bio.Entrez leaves its parse tree in reference cycles (some 2,000 objects a record),
-    # which only a full pass of the collector frees, and during a check the collector's
-    # passes are rarer (gctune). Freed now, memory stays bounded by one batch: left to the
-    # collector, a check against a 30,000-record file peaked at 585 MB instead of 146.
-    gc.collect()
+    # Bio.Entrez (which reads a document of another shape than PubMed's: ``xmlread``) leaves
+    # its parse tree in reference cycles (some 2,000 objects a record), which only a full pass
+    # of the collector frees, and during a check the collector's passes are rarer (gctune).
+    # Freed now, memory stays bounded by one batch: left to the collector, a check against a
+    # 30,000-record file peaked at 585 MB instead of 146. lxml's tree is freed as it goes.
+    if parsed.by_entrez:
+        gc.collect()
     yield from parsed.records.values()
 
 

@@ -37,7 +37,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]
 
 from .parse import UnsafeXML, _local_dtd, read_prolog
-from .record import NOTICE_KINDS, Author, Notice, Record, _title_text
+from .record import NOTICE_KINDS, Author, Notice, Record, _built, _title_text
 
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
 #: An entity reference other than XML's five and character references: Bio.Entrez expands
@@ -264,11 +264,7 @@ def _children(element: Any) -> dict[Any, Any]:
 def _all(element: Any, tag: str) -> list[Any]:
     if element is None:
         return []
-    return [child for child in element if child.tag == tag]
-
-
-def _attr(element: Any, name: str) -> str:
-    return "" if element is None else str(element.get(name, ""))
+    return list(element.iterchildren(tag))
 
 
 # --- fields -----------------------------------------------------------------------------------
@@ -287,24 +283,37 @@ def _date_text(date: dict[Any, Any]) -> str:
     return " ".join(p for p in parts if p)
 
 
+_new = object.__new__
+_set = object.__setattr__
+#: An Author's name parts, by the ``Author`` field each fills.
+_NAME_PARTS = {
+    "LastName": "last_name",
+    "ForeName": "fore_name",
+    "Initials": "initials",
+    "CollectiveName": "collective",
+}
+
+
 def _authors(author_list: Any) -> tuple[tuple[Author, ...], bool]:
-    entries = _all(author_list, "Author")
-    if not entries:
+    if author_list is None:
         return (), True
     authors = []
-    for entry in entries:
+    listed = False
+    for entry in author_list.iterchildren("Author"):
+        listed = True
         if entry.get("ValidYN") == "N":
             continue  # "not a valid name" in NLM's words: never the first author
-        fields = _children(entry)
-        authors.append(
-            Author(
-                last_name=_text(fields.get("LastName")),
-                fore_name=_text(fields.get("ForeName")),
-                initials=_text(fields.get("Initials")),
-                collective=_text(fields.get("CollectiveName")),
-            )
-        )
-    return tuple(authors), _attr(author_list, "CompleteYN") != "N"
+        fields = {"last_name": "", "fore_name": "", "initials": "", "collective": ""}
+        for child in entry:  # the last of each part, as Bio.Entrez keeps it
+            key = _NAME_PARTS.get(child.tag)
+            if key is not None:
+                fields[key] = (child.text or "") if not len(child) else _text(child)
+        author = _new(Author)  # every field given: no per-field frozen __init__
+        _set(author, "__dict__", fields)
+        authors.append(author)
+    if not listed:
+        return (), True
+    return tuple(authors), author_list.get("CompleteYN") != "N"
 
 
 def _abstract(abstract: Any) -> str:
@@ -334,8 +343,14 @@ def _notices(corrections: Any) -> tuple[Notice, ...]:
     return tuple(notices)
 
 
+_DESCRIPTORS = etree.XPath("MeshHeading/DescriptorName[last()]")
+
+
 def _mesh(headings: Any) -> tuple[str, ...]:
-    names = (_text(_children(h).get("DescriptorName")) for h in _all(headings, "MeshHeading"))
+    """Each MeshHeading's (last) DescriptorName: a heading without one gives none."""
+    if headings is None:
+        return ()
+    names = (_text(d) for d in _DESCRIPTORS(headings))
     return tuple(n for n in names if n)
 
 
@@ -374,7 +389,7 @@ def _article(element: Any) -> Record:
     ) or ids.get("doi")
     authors, complete = _authors(art.get("AuthorList"))
     pagination = _children(art.get("Pagination"))
-    return Record(
+    return _record(
         pmid=int(_text(citation["PMID"])),
         title=_title_text(_text(art.get("ArticleTitle")))
         or _title_text(_text(art.get("VernacularTitle"))),
@@ -398,7 +413,16 @@ def _article(element: Any) -> Record:
         issue=_text(issue.get("Issue")),
         pages=_text(pagination.get("MedlinePgn")),
         mesh=_mesh(citation.get("MeshHeadingList")),
+        is_book=False,
+        contribution_year=None,
+        revised_year=None,
     )
+
+
+def _record(**fields: Any) -> Record:
+    """``Record(**fields)`` without the frozen dataclass's per-field ``__init__`` when every
+    field is given (``record._built``)."""
+    return _built(Record, fields)
 
 
 def _single_year(date: Any) -> int | None:
@@ -422,7 +446,7 @@ def _book(element: Any) -> Record:
     ids = _ids(_children(top.get("PubmedBookData")).get("ArticleIdList"))
     lists = _all(doc_element, "AuthorList") or _all(book_element, "AuthorList")
     authors, complete = _authors(lists[0] if lists else None)
-    return Record(
+    return _record(
         pmid=int(_text(doc["PMID"])),
         title=_title_text(_text(doc.get("ArticleTitle")))
         or _title_text(_text(book.get("BookTitle"))),
@@ -443,4 +467,5 @@ def _book(element: Any) -> Record:
         is_book=True,
         contribution_year=contributed,
         revised_year=revised,
+        mesh=(),
     )
