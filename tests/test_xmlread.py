@@ -17,7 +17,7 @@ from corpus import corpus_files
 from emulator import real_records
 from ta1check.pubmed.files import _WRAP_HEAD, _elements, _read_prolog
 from ta1check.pubmed.parse import BadResponse, parse_pubmed_xml, parse_with_entrez
-from ta1check.pubmed.record import Record
+from ta1check.pubmed.record import Record, encode_record
 from ta1check.pubmed.xmlread import NotPlain, read_document
 
 HEAD = (
@@ -63,6 +63,8 @@ def differences(expected: list[tuple[int, Record]], got: list[tuple[int, Record]
             a, b = getattr(record, name), getattr(other, name, None)
             if a != b:
                 found.append(f"PMID {pmid} {name}: {a!r:.200} != {b!r:.200}")
+        if other is not None and encode_record(record) != encode_record(other):
+            found.append(f"PMID {pmid}: its JSON (as the cache and the index store it) differs")
     return found
 
 

@@ -37,7 +37,7 @@ from typing import Any
 from lxml import etree  # type: ignore[import-untyped]
 
 from .parse import UnsafeXML, _local_dtd, read_prolog
-from .record import NOTICE_KINDS, Author, Notice, Record, _built, _title_text
+from .record import NOTICE_KINDS, Author, Notice, Record, _title_text
 
 _YEAR = re.compile(r"\b(1[6-9]\d\d|20\d\d)\b")
 #: An entity reference other than XML's five and character references: Bio.Entrez expands
@@ -412,17 +412,25 @@ def _article(element: Any) -> Record:
         volume=_text(issue.get("Volume")),
         issue=_text(issue.get("Issue")),
         pages=_text(pagination.get("MedlinePgn")),
-        mesh=_mesh(citation.get("MeshHeadingList")),
         is_book=False,
         contribution_year=None,
         revised_year=None,
+        mesh=_mesh(citation.get("MeshHeadingList")),
     )
 
 
+_RECORD_FIELDS = tuple(Record.__dataclass_fields__)
+
+
 def _record(**fields: Any) -> Record:
-    """``Record(**fields)`` without the frozen dataclass's per-field ``__init__`` when every
-    field is given (``record._built``)."""
-    return _built(Record, fields)
+    """``Record(**fields)`` without the frozen dataclass's per-field ``__init__`` (every field
+    is given, in the order the class declares them: orjson writes a record's ``__dict__`` in
+    its order, ``record.encode_record``)."""
+    if tuple(fields) != _RECORD_FIELDS:
+        return Record(**fields)
+    record = _new(Record)
+    _set(record, "__dict__", fields)
+    return record
 
 
 def _single_year(date: Any) -> int | None:
