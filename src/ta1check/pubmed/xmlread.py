@@ -13,7 +13,11 @@ corpus and on mutated records. Bio.Entrez's text rules, reproduced here:
   attributes and gains ``xmlns="…"``; an empty element is written ``<x></x>``; comments and
   processing instructions are dropped, their surrounding text kept;
 - an element that holds other elements keeps the LAST of each child it may hold once;
-- an element no DTD names is skipped with everything in it.
+- an element no DTD names is skipped with everything in it; one the DTD names where its
+  parent's declaration does not allow it is refused ("Unexpected item"): checked here in the
+  elements this reader reads (``_ALLOWED``), not in those it never visits (History,
+  ReferenceList, ChemicalList…), where Bio.Entrez refuses the document and this reader gives
+  the record Bio.Entrez would give without that element.
 
 What the fast path is not sure to read as Bio.Entrez does raises ``NotPlain``: the caller
 (``parse.parse_pubmed_xml``) then gives the document to the parser of record, so a document of
@@ -105,13 +109,279 @@ _MATHML_NAMES = frozenset(
 #: differential tests run on them); a document naming another is left to Bio.Entrez.
 FAST_DTDS = frozenset(
     {
-        "pubmed_180601.dtd",
         "pubmed_190101.dtd",
         "pubmed_230101.dtd",
         "pubmed_240101.dtd",
         "pubmed_250101.dtd",
     }
 )
+#: Every element PubMed's DTDs (2019-2025, as Biopython bundles them) name, MathML's apart:
+#: Bio.Entrez skips an element none names, and refuses a named one where its parent's
+#: declaration does not allow it (tests/test_xmlread.py compares these with the DTDs).
+_KNOWN = frozenset(
+    [
+        "Abstract",
+        "AbstractText",
+        "AccessionNumber",
+        "AccessionNumberList",
+        "Acronym",
+        "Affiliation",
+        "AffiliationInfo",
+        "Agency",
+        "Article",
+        "ArticleDate",
+        "ArticleId",
+        "ArticleIdList",
+        "ArticleTitle",
+        "Author",
+        "AuthorList",
+        "BeginningDate",
+        "Book",
+        "BookDocument",
+        "BookDocumentSet",
+        "BookTitle",
+        "Chemical",
+        "ChemicalList",
+        "Citation",
+        "CitationSubset",
+        "CoiStatement",
+        "CollectionTitle",
+        "CollectiveName",
+        "CommentsCorrections",
+        "CommentsCorrectionsList",
+        "ContractNumber",
+        "ContributionDate",
+        "CopyrightInformation",
+        "Country",
+        "DataBank",
+        "DataBankList",
+        "DataBankName",
+        "DateCompleted",
+        "DateRevised",
+        "Day",
+        "DeleteCitation",
+        "DeleteDocument",
+        "DescriptorName",
+        "DispFormula",
+        "ELocationID",
+        "Edition",
+        "EndPage",
+        "EndingDate",
+        "ForeName",
+        "GeneSymbol",
+        "GeneSymbolList",
+        "GeneralNote",
+        "Grant",
+        "GrantID",
+        "GrantList",
+        "History",
+        "Hour",
+        "ISOAbbreviation",
+        "ISSN",
+        "ISSNLinking",
+        "Identifier",
+        "Initials",
+        "Investigator",
+        "InvestigatorList",
+        "Isbn",
+        "Issue",
+        "Item",
+        "ItemList",
+        "Journal",
+        "JournalIssue",
+        "Keyword",
+        "KeywordList",
+        "Language",
+        "LastName",
+        "LocationLabel",
+        "Medium",
+        "MedlineCitation",
+        "MedlineDate",
+        "MedlineJournalInfo",
+        "MedlinePgn",
+        "MedlineTA",
+        "MeshHeading",
+        "MeshHeadingList",
+        "Minute",
+        "Month",
+        "NameOfSubstance",
+        "NlmUniqueID",
+        "Note",
+        "NumberOfReferences",
+        "Object",
+        "ObjectList",
+        "OtherAbstract",
+        "OtherID",
+        "PMID",
+        "Pagination",
+        "Param",
+        "PersonalNameSubject",
+        "PersonalNameSubjectList",
+        "PubDate",
+        "PubMedPubDate",
+        "PublicationStatus",
+        "PublicationType",
+        "PublicationTypeList",
+        "Publisher",
+        "PublisherLocation",
+        "PublisherName",
+        "PubmedArticle",
+        "PubmedArticleSet",
+        "PubmedBookArticle",
+        "PubmedBookArticleSet",
+        "PubmedBookData",
+        "PubmedData",
+        "QualifierName",
+        "RefSource",
+        "Reference",
+        "ReferenceList",
+        "RegistryNumber",
+        "ReportNumber",
+        "Season",
+        "Second",
+        "Section",
+        "SectionTitle",
+        "Sections",
+        "SpaceFlightMission",
+        "StartPage",
+        "Suffix",
+        "SupplMeshList",
+        "SupplMeshName",
+        "Title",
+        "URL",
+        "VernacularTitle",
+        "Volume",
+        "VolumeTitle",
+        "Year",
+        "b",
+        "i",
+        "sub",
+        "sup",
+        "u",
+    ]
+)
+#: The children each element this reader visits may hold (its DTD declaration).
+_ALLOWED: dict[str, frozenset[str]] = {
+    "PubmedArticleSet": frozenset(["DeleteCitation", "PubmedArticle", "PubmedBookArticle"]),
+    "PubmedArticle": frozenset(["MedlineCitation", "PubmedData"]),
+    "PubmedBookArticle": frozenset(["BookDocument", "PubmedBookData"]),
+    "MedlineCitation": frozenset(
+        [
+            "Article",
+            "ChemicalList",
+            "CitationSubset",
+            "CoiStatement",
+            "CommentsCorrectionsList",
+            "DateCompleted",
+            "DateRevised",
+            "GeneSymbolList",
+            "GeneralNote",
+            "InvestigatorList",
+            "KeywordList",
+            "MedlineJournalInfo",
+            "MeshHeadingList",
+            "NumberOfReferences",
+            "OtherAbstract",
+            "OtherID",
+            "PMID",
+            "PersonalNameSubjectList",
+            "SpaceFlightMission",
+            "SupplMeshList",
+        ]
+    ),
+    "Article": frozenset(
+        [
+            "Abstract",
+            "ArticleDate",
+            "ArticleTitle",
+            "AuthorList",
+            "DataBankList",
+            "ELocationID",
+            "GrantList",
+            "Journal",
+            "Language",
+            "Pagination",
+            "PublicationTypeList",
+            "VernacularTitle",
+        ]
+    ),
+    "Journal": frozenset(["ISOAbbreviation", "ISSN", "JournalIssue", "Title"]),
+    "JournalIssue": frozenset(["Issue", "PubDate", "Volume"]),
+    "PubDate": frozenset(["Day", "MedlineDate", "Month", "Season", "Year"]),
+    "ArticleDate": frozenset(["Day", "Month", "Year"]),
+    "AuthorList": frozenset(["Author"]),
+    "Author": frozenset(
+        [
+            "AffiliationInfo",
+            "CollectiveName",
+            "ForeName",
+            "Identifier",
+            "Initials",
+            "LastName",
+            "Suffix",
+        ]
+    ),
+    "Abstract": frozenset(["AbstractText", "CopyrightInformation"]),
+    "PublicationTypeList": frozenset(["PublicationType"]),
+    "CommentsCorrectionsList": frozenset(["CommentsCorrections"]),
+    "CommentsCorrections": frozenset(["Note", "PMID", "RefSource"]),
+    "MeshHeadingList": frozenset(["MeshHeading"]),
+    "MeshHeading": frozenset(["DescriptorName", "QualifierName"]),
+    "MedlineJournalInfo": frozenset(["Country", "ISSNLinking", "MedlineTA", "NlmUniqueID"]),
+    "Pagination": frozenset(["EndPage", "MedlinePgn", "StartPage"]),
+    "PubmedData": frozenset(
+        ["ArticleIdList", "History", "ObjectList", "PublicationStatus", "ReferenceList"]
+    ),
+    "ArticleIdList": frozenset(["ArticleId"]),
+    "BookDocument": frozenset(
+        [
+            "Abstract",
+            "ArticleIdList",
+            "ArticleTitle",
+            "AuthorList",
+            "Book",
+            "ContributionDate",
+            "DateRevised",
+            "GrantList",
+            "InvestigatorList",
+            "ItemList",
+            "KeywordList",
+            "Language",
+            "LocationLabel",
+            "PMID",
+            "Pagination",
+            "PublicationType",
+            "ReferenceList",
+            "Sections",
+            "VernacularTitle",
+        ]
+    ),
+    "Book": frozenset(
+        [
+            "AuthorList",
+            "BeginningDate",
+            "BookTitle",
+            "CollectionTitle",
+            "ELocationID",
+            "Edition",
+            "EndingDate",
+            "InvestigatorList",
+            "Isbn",
+            "Medium",
+            "PubDate",
+            "Publisher",
+            "ReportNumber",
+            "Volume",
+            "VolumeTitle",
+        ]
+    ),
+    "PubmedBookData": frozenset(["ArticleIdList", "History", "ObjectList", "PublicationStatus"]),
+    "ContributionDate": frozenset(["Day", "Month", "Season", "Year"]),
+    "DateRevised": frozenset(["Day", "Month", "Year"]),
+    "BeginningDate": frozenset(["Day", "Month", "Season", "Year"]),
+    "EndingDate": frozenset(["Day", "Month", "Season", "Year"]),
+}
+
 _UNNORMALISED = re.compile(r"^\s|\s$|\s\s|[\t\n\r]")
 
 
@@ -187,6 +457,8 @@ def read_records(content: bytes, dtd: str) -> dict[int, Record]:
                 records[record.pmid] = record
             elif tag == "PubmedBookArticle":
                 books.append(element)
+            elif tag != "DeleteCitation":
+                _misplaced((tag,), "PubmedArticleSet")
         for element in books:
             record = _book(element)
             records[record.pmid] = record
@@ -253,18 +525,37 @@ def _markup(element: Any, parts: list[str]) -> None:
     parts.append(element.tail or "")
 
 
-def _children(element: Any) -> dict[Any, Any]:
+def _children(element: Any, kind: str = "") -> dict[Any, Any]:
     """An element's children by tag, the last of each (as Bio.Entrez stores one it may hold
-    once)."""
+    once). ``kind``: the element's tag, given where it is to be checked as Bio.Entrez does:
+    a child PubMed's DTD names but does not allow there, which Bio.Entrez refuses
+    ("Unexpected item"), raises ``NotPlain``."""
     if element is None:
         return {}
-    return {child.tag: child for child in element}
+    found = {child.tag: child for child in element}
+    if kind:
+        allowed = _ALLOWED[kind]
+        if not found.keys() <= allowed:
+            _misplaced(found.keys() - allowed, kind)
+    return found
 
 
-def _all(element: Any, tag: str) -> list[Any]:
+def _misplaced(tags: Any, parent: str) -> None:
+    for tag in tags:
+        # a comment's or PI's tag is not a string; an element no DTD names is skipped
+        if isinstance(tag, str) and (tag in _KNOWN or tag.startswith("{")):
+            raise NotPlain(f"<{tag}> in <{parent}>, where PubMed's DTD does not allow it")
+
+
+def _all(element: Any, tag: str, kind: str = "") -> list[Any]:
+    """The children of one tag; ``kind`` as for ``_children``: a list element's other
+    children are checked."""
     if element is None:
         return []
-    return list(element.iterchildren(tag))
+    items = list(element.iterchildren(tag))
+    if kind and len(items) != len(element):
+        _misplaced({child.tag for child in element} - _ALLOWED[kind], kind)
+    return items
 
 
 # --- fields -----------------------------------------------------------------------------------
@@ -283,6 +574,7 @@ def _date_text(date: dict[Any, Any]) -> str:
     return " ".join(p for p in parts if p)
 
 
+_AUTHOR_OTHERS = frozenset({"AffiliationInfo", "Identifier", "Suffix"})
 _new = object.__new__
 _set = object.__setattr__
 #: An Author's name parts, by the ``Author`` field each fills.
@@ -299,15 +591,18 @@ def _authors(author_list: Any) -> tuple[tuple[Author, ...], bool]:
         return (), True
     authors = []
     listed = False
-    for entry in author_list.iterchildren("Author"):
+    for entry in _all(author_list, "Author", "AuthorList"):
         listed = True
         if entry.get("ValidYN") == "N":
             continue  # "not a valid name" in NLM's words: never the first author
         fields = {"last_name": "", "fore_name": "", "initials": "", "collective": ""}
         for child in entry:  # the last of each part, as Bio.Entrez keeps it
-            key = _NAME_PARTS.get(child.tag)
+            tag = child.tag
+            key = _NAME_PARTS.get(tag)
             if key is not None:
                 fields[key] = (child.text or "") if not len(child) else _text(child)
+            elif tag not in _AUTHOR_OTHERS:
+                _misplaced((tag,), "Author")
         author = _new(Author)  # every field given: no per-field frozen __init__
         _set(author, "__dict__", fields)
         authors.append(author)
@@ -318,7 +613,7 @@ def _authors(author_list: Any) -> tuple[tuple[Author, ...], bool]:
 
 def _abstract(abstract: Any) -> str:
     parts = []
-    for section in _all(abstract, "AbstractText"):
+    for section in _all(abstract, "AbstractText", "Abstract"):
         label = section.get("Label", "")
         text = _text(section)
         parts.append(f"{label}: {text}" if label else text)
@@ -327,11 +622,11 @@ def _abstract(abstract: Any) -> str:
 
 def _notices(corrections: Any) -> tuple[Notice, ...]:
     notices = []
-    for item in _all(corrections, "CommentsCorrections"):
+    for item in _all(corrections, "CommentsCorrections", "CommentsCorrectionsList"):
+        fields = _children(item, "CommentsCorrections")  # checked, as Bio.Entrez does
         kind = item.get("RefType", "")
         if kind not in NOTICE_KINDS:
             continue
-        fields = _children(item)
         pmid_text = _text(fields.get("PMID"))
         notices.append(
             Notice(
@@ -350,35 +645,38 @@ def _mesh(headings: Any) -> tuple[str, ...]:
     """Each MeshHeading's (last) DescriptorName: a heading without one gives none."""
     if headings is None:
         return ()
+    _all(
+        headings, "MeshHeading", "MeshHeadingList"
+    )  # only to refuse what PubMed's DTD does not put there
     names = (_text(d) for d in _DESCRIPTORS(headings))
     return tuple(n for n in names if n)
 
 
 def _ids(id_list: Any) -> dict[str, str]:
     ids: dict[str, str] = {}
-    for item in _all(id_list, "ArticleId"):
+    for item in _all(id_list, "ArticleId", "ArticleIdList"):
         ids.setdefault(item.get("IdType", "pubmed"), _text(item))
     return ids
 
 
 def _article(element: Any) -> Record:
-    top = _children(element)
-    citation = _children(top["MedlineCitation"])
-    art = _children(citation["Article"])
-    journal = _children(art.get("Journal"))
-    issue = _children(journal.get("JournalIssue"))
-    pub_date = _children(issue.get("PubDate"))
+    top = _children(element, "PubmedArticle")
+    citation = _children(top["MedlineCitation"], "MedlineCitation")
+    art = _children(citation["Article"], "Article")
+    journal = _children(art.get("Journal"), "Journal")
+    issue = _children(journal.get("JournalIssue"), "JournalIssue")
+    pub_date = _children(issue.get("PubDate"), "PubDate")
     years = _date_years(pub_date)
     epub_years = [
         int(_text(d["Year"]))
         for d in (
-            _children(a)
+            _children(a, "ArticleDate")
             for a in _all(citation["Article"], "ArticleDate")
             if a.get("DateType", "Electronic") in ("Electronic", "")
         )
         if "Year" in d
     ]
-    ids = _ids(_children(top.get("PubmedData")).get("ArticleIdList"))
+    ids = _ids(_children(top.get("PubmedData"), "PubmedData").get("ArticleIdList"))
     doi = next(
         (
             _text(e)
@@ -388,7 +686,7 @@ def _article(element: Any) -> Record:
         None,
     ) or ids.get("doi")
     authors, complete = _authors(art.get("AuthorList"))
-    pagination = _children(art.get("Pagination"))
+    pagination = _children(art.get("Pagination"), "Pagination")
     return _record(
         pmid=int(_text(citation["PMID"])),
         title=_title_text(_text(art.get("ArticleTitle")))
@@ -397,7 +695,9 @@ def _article(element: Any) -> Record:
         authors_complete=complete,
         journal=_text(journal.get("Title")),
         iso_abbreviation=_text(journal.get("ISOAbbreviation")),
-        medline_ta=_text(_children(citation.get("MedlineJournalInfo")).get("MedlineTA")),
+        medline_ta=_text(
+            _children(citation.get("MedlineJournalInfo"), "MedlineJournalInfo").get("MedlineTA")
+        ),
         year=years[0] if years else None,
         years=years,
         pub_date=_date_text(pub_date),
@@ -406,7 +706,8 @@ def _article(element: Any) -> Record:
         pmcid=ids.get("pmc") or None,
         abstract=_abstract(art.get("Abstract")),
         publication_types=tuple(
-            _text(t) for t in _all(art.get("PublicationTypeList"), "PublicationType")
+            _text(t)
+            for t in _all(art.get("PublicationTypeList"), "PublicationType", "PublicationTypeList")
         ),
         notices=_notices(citation.get("CommentsCorrectionsList")),
         volume=_text(issue.get("Volume")),
@@ -434,24 +735,24 @@ def _record(**fields: Any) -> Record:
 
 
 def _single_year(date: Any) -> int | None:
-    fields = _children(date)
+    fields = _children(date, "" if date is None else date.tag)
     years = _date_years(fields) if fields else ()
     return years[0] if years else None
 
 
 def _book(element: Any) -> Record:
-    top = _children(element)
+    top = _children(element, "PubmedBookArticle")
     doc_element = top["BookDocument"]
-    doc = _children(doc_element)
+    doc = _children(doc_element, "BookDocument")
     book_element = doc.get("Book")
-    book = _children(book_element)
-    pub_date = _children(book.get("PubDate"))
+    book = _children(book_element, "Book")
+    pub_date = _children(book.get("PubDate"), "PubDate")
     book_years = _date_years(pub_date)
     contributed = _single_year(doc.get("ContributionDate"))
     revised = _single_year(doc.get("DateRevised"))
     spanned = [_single_year(book.get(k)) for k in ("BeginningDate", "EndingDate")]
     years = tuple(sorted({y for y in (*book_years, *spanned, contributed, revised) if y}))
-    ids = _ids(_children(top.get("PubmedBookData")).get("ArticleIdList"))
+    ids = _ids(_children(top.get("PubmedBookData"), "PubmedBookData").get("ArticleIdList"))
     lists = _all(doc_element, "AuthorList") or _all(book_element, "AuthorList")
     authors, complete = _authors(lists[0] if lists else None)
     return _record(
