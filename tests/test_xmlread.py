@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -328,6 +330,9 @@ def element_points(record: bytes) -> list[int]:
 
 def mutated(data: st.DataObject, inserts: list[bytes], *, between: bool = False) -> bytes:
     _, record = data.draw(st.sampled_from(REAL))
+    for marked in (b'<Author ValidYN="Y">', b'ValidYN="Y">10.'):  # an author, a DOI not valid
+        if data.draw(st.booleans()):
+            record = record.replace(marked, marked.replace(b'"Y"', b'"N"'), 1)
     if between and data.draw(st.booleans()):
         points = element_points(record)
         inserts = ELEMENT_INSERTS
@@ -384,3 +389,68 @@ def test_the_structure_checked_is_the_one_bio_entrez_reads_from_each_dtd(dtd: st
     assert {f"mml:{n}" for n in xmlread._MATHML_NAMES} <= named
     for parent, allowed in xmlread._ALLOWED.items():
         assert set(handler.constructors[parent][1][0]) == allowed, parent
+
+
+def _book_record() -> bytes:
+    data = gzip.decompress(
+        (corpus_files()[-1].parent / "metapub-0.7.5-fixtures.xml.gz").read_bytes()
+    )
+    start = data.index(b"<PubmedBookArticle>")
+    return data[start : data.index(b"</PubmedBookArticle>", start) + len(b"</PubmedBookArticle>")]
+
+
+def _drop(element: bytes) -> Callable[[bytes], bytes]:
+    """Remove the first ``element`` (its start tag's name) with its content."""
+    pattern = re.compile(rb"<" + element + rb"\b.*?</" + element + rb">", re.S)
+    return lambda record: pattern.sub(b"", record, count=1)
+
+
+#: Edits of the real GeneReviews chapter (the corpus's only book) in the shapes PubMed's book
+#: records take: editors only, no dates, a MedlineDate, an empty or incomplete author list, an
+#: author not valid, markup in the titles.
+BOOK_EDITS: dict[str, Callable[[bytes], bytes]] = {
+    "no chapter authors": lambda r: re.sub(
+        rb"(</Book>.*?)<AuthorList\b.*?</AuthorList>", rb"\1", r, count=1, flags=re.S
+    ),
+    "no editors": lambda r: re.sub(
+        rb"<AuthorList Type=\"editors\".*?</AuthorList>", b"", r, count=1, flags=re.S
+    ),
+    "no contribution date": _drop(b"ContributionDate"),
+    "no revision date": _drop(b"DateRevised"),
+    "no beginning date": _drop(b"BeginningDate"),
+    "no publication date": _drop(b"PubDate"),
+    "a MedlineDate": lambda r: r.replace(
+        b"<PubDate>\n          <Year>1993</Year>",
+        b"<PubDate><MedlineDate>1993 Dec-1994 Jan</MedlineDate>",
+        1,
+    ),
+    "an incomplete empty author list": lambda r: re.sub(
+        rb"(</Book>.*?)<AuthorList\b.*?</AuthorList>",
+        rb'\1<AuthorList CompleteYN="N"></AuthorList>',
+        r,
+        count=1,
+        flags=re.S,
+    ),
+    "an author not valid": lambda r: r.replace(b'<Author ValidYN="Y">', b'<Author ValidYN="N">', 1),
+    "markup in the chapter title": lambda r: r.replace(
+        b"<ArticleTitle", b"<ArticleTitle", 1
+    ).replace(b"</ArticleTitle>", b" <i>in vivo</i> H<sub>2</sub>O</ArticleTitle>", 1),
+    "a DOI": lambda r: r.replace(
+        b"</ArticleIdList>", b'<ArticleId IdType="doi">10.1/nbk</ArticleId></ArticleIdList>', 1
+    ),
+}
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sets(st.sampled_from(sorted(BOOK_EDITS))))
+def test_book_records_read_as_the_parser_of_record(edits: set[str]) -> None:
+    record = _book_record()
+    for name in sorted(edits):
+        record = BOOK_EDITS[name](record)
+    document = article(record)
+    expected = entrez(document)
+    assert not isinstance(expected, str), expected
+    got = fast(document)
+    assert got is not None
+    assert differences(expected, got) == []
+    assert got[0][1].is_book
