@@ -423,12 +423,14 @@ def parse_pool(batches: int) -> Iterator[Callable[[bytes], ParsedSet]]:
         initargs=(os.getpid(),),
     )
 
-    # NOTE: the processes start (and import the parser) at the first task: without this the
-    # first answers waited about a second for them while the flow held back new requests.
-    for _ in range(workers):
-        pool.submit(_ready)
+    # NOTE: the processes start (and import the parser) at the first task, about a second
+    # on this machine: the first answers, which used to wait for them while the flow held back
+    # new requests, are parsed here meanwhile.
+    starting = [pool.submit(_ready) for _ in range(workers)]
 
     def parse(content: bytes) -> ParsedSet:
+        if not all(f.done() for f in starting):
+            return parse_pubmed_xml(content)
         try:
             return pool.submit(parse_pubmed_xml, content).result()
         except BrokenProcessPool:
