@@ -261,6 +261,23 @@ def test_requests_in_flight_follow_the_rate_and_latency_with_a_key(emulator, tmp
     assert emulator.peak_concurrency >= 5
 
 
+def test_before_the_first_answer_the_flow_widens_as_requests_wait(emulator, tmp_path, monkeypatch):
+    """At 2 s of latency with a key, the first answer comes after about 18 requests have been
+    let through the limiter: a flow sized by its initial guess of 1 s sent 11 and left the
+    limiter idle until the first answer. A request still waiting says the latency is at least
+    that long. The limit holds."""
+    emulator.latency = 2.0
+    monkeypatch.setenv("NCBI_API_KEY", "0123456789abcdef0123456789abcdef0123")
+    pmids = list(range(81_000_000, 81_000_000 + 200 * 24))
+    lookup(pmids, Settings.from_env(eutils_url=emulator.url, cache_dir=tmp_path / "b"))
+    arrivals = sorted(r.at for r in emulator.efetches)
+    assert len(arrivals) == 24
+    before_first_answer = [a for a in arrivals if a < arrivals[0] + emulator.latency]
+    assert len(before_first_answer) >= 14, len(before_first_answer)
+    assert emulator.rate_limited == 0
+    assert emulator.max_in_window() <= 10
+
+
 def test_without_a_key_few_requests_are_in_flight(emulator, tmp_path):
     """Without a key, 3 a second at 0.6 s need two or three in flight: not thirty."""
     emulator.latency = 0.6
