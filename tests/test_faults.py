@@ -675,6 +675,27 @@ def test_an_index_row_holding_another_record_is_refused_not_trusted(run, tmp_pat
         assert "Traceback" not in out.stderr
 
 
+def test_an_index_of_an_older_record_format_must_be_rebuilt(run, tmp_path) -> None:
+    """An index built by a ta1check whose records had another layout is not read as missing
+    records (claims unverified, for no reason the user can see): it is refused, saying to
+    rebuild it."""
+    from emulator import SHARED_PUBMED
+
+    index = tmp_path / "pubmed.index"
+    built = run("index", str(SHARED_PUBMED / "efetch-29768149.xml"), "--index", str(index))
+    assert built.code == 0, built.stderr
+    with sqlite3.connect(index) as db:
+        db.execute("UPDATE records SET format = format - 1")
+    claims = write(tmp_path / "c.toml", f"[[claim]]\npmid = {OBYRNE}\n")
+    out = run("check", str(claims), "--records", str(index))
+    assert out.code == 2, out.stdout
+    assert "rebuild it with `ta1check index`" in out.stderr
+    assert "Traceback" not in out.stderr
+    rebuilt = run("index", str(SHARED_PUBMED / "efetch-29768149.xml"), "--index", str(index))
+    assert rebuilt.code == 0, rebuilt.stderr
+    assert run("check", str(claims), "--records", str(index)).code == 0
+
+
 def test_an_output_that_is_a_device_or_a_symlink_is_written_through(
     run, emulator, tmp_path
 ) -> None:

@@ -390,8 +390,12 @@ class RecordIndex:
                     f"SELECT pmid, format, data FROM records WHERE pmid IN ({marks})", chunk
                 ).fetchall()
                 for pmid, fmt, data in rows:
-                    if fmt == RECORD_FORMAT:
-                        found[pmid] = self._decoded(pmid, data)
+                    if fmt != RECORD_FORMAT:
+                        raise RecordsError(
+                            f"{self.path}: its records are of format {fmt!r}; this ta1check "
+                            f"reads format {RECORD_FORMAT}: {_REBUILD}"
+                        )
+                    found[pmid] = self._decoded(pmid, data)
         except sqlite3.Error as exc:
             raise _sqlite_error(self.path, exc) from None
         return found
