@@ -14,7 +14,7 @@ import string
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
 from corpus import corpus_records
@@ -299,6 +299,7 @@ def test_any_subtitle_may_be_dropped(head: str, tail: str, joint: str) -> None:
     st.sampled_from(sorted(GREEK_NAMES.items())),
     st.text(alphabet=string.ascii_lowercase + " ", min_size=2, max_size=20),
 )
+@example("an", ("\u03b1", "alpha"), "aa")  # "an" before a spelled-out letter is no article
 def test_a_greek_letter_matches_its_name(before: str, letter: tuple[str, str], after: str) -> None:
     assume(fold(before + after))
     symbol, name = letter

@@ -109,11 +109,13 @@ def title_key(title: str) -> str:
     return _title_key(title, spell_greek=True)
 
 
-def _title_key(title: str, *, spell_greek: bool) -> str:
+def _title_key(title: str, *, spell_greek: bool, article: bool = False) -> str:
+    """``title_key``; ``article``: keep a leading article."""
     text = strip_markup(title).strip()
     if text.startswith("[") and text.rstrip(".").endswith("]"):
         text = text.rstrip(".")[1:-1]
-    return _LEADING_ARTICLE.sub("", _fold(text, spell_greek=spell_greek))
+    folded = _fold(text, spell_greek=spell_greek)
+    return folded if article else _LEADING_ARTICLE.sub("", folded)
 
 
 def title_variants(title: str) -> frozenset[str]:
@@ -122,13 +124,13 @@ def title_variants(title: str) -> frozenset[str]:
     return _title_variants(title, spell_greek=True)
 
 
-def _title_variants(title: str, *, spell_greek: bool) -> frozenset[str]:
+def _title_variants(title: str, *, spell_greek: bool, article: bool = False) -> frozenset[str]:
     text = strip_markup(title).strip()
-    keys = {_title_key(text, spell_greek=spell_greek)}
+    keys = {_title_key(text, spell_greek=spell_greek, article=article)}
     for match in _SUBTITLE_BREAK.finditer(text):
         head = text[: match.start()]
         if len(fold(head)) >= 3:
-            keys.add(_title_key(head, spell_greek=spell_greek))
+            keys.add(_title_key(head, spell_greek=spell_greek, article=article))
     keys.discard("")
     return frozenset(keys)
 
@@ -138,11 +140,16 @@ def titles_match(stated: str, pubmed: str) -> bool:
     leading article and a dropped subtitle. A Greek letter may be spelled out ("beta-lactam"
     for "\u03b2-lactam") or transliterated ("b-lactam"), in either title; "\u00ae" and "\u2122"
     may be dropped or transliterated ("(R)")."""
+    # NOTE: spelling a Greek letter out makes a word of it: "an\u03b1-aa" reads "an alpha aa",
+    # whose leading "an" is then taken for an article, while "analpha-aa" keeps it. Keeping
+    # the article on both sides is always a fair comparison, so it is tried as well.
     for spell_greek in (True, False):  # False: as transliterated ("\u00ae" as "(R)")
-        stated_key = _title_key(stated, spell_greek=spell_greek).replace(" ", "")
-        variants = _title_variants(pubmed, spell_greek=spell_greek)
-        if stated_key and stated_key in {v.replace(" ", "") for v in variants}:
-            return True
+        for article in (False, True):
+            stated_key = _title_key(stated, spell_greek=spell_greek, article=article)
+            variants = _title_variants(pubmed, spell_greek=spell_greek, article=article)
+            stated_key = stated_key.replace(" ", "")
+            if stated_key and stated_key in {v.replace(" ", "") for v in variants}:
+                return True
     return False
 
 
