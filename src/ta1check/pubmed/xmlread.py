@@ -593,8 +593,6 @@ def _authors(author_list: Any) -> tuple[tuple[Author, ...], bool]:
     listed = False
     for entry in _all(author_list, "Author", "AuthorList"):
         listed = True
-        if entry.get("ValidYN") == "N":
-            continue  # "not a valid name" in NLM's words: never the first author
         fields = {"last_name": "", "fore_name": "", "initials": "", "collective": ""}
         for child in entry:  # the last of each part, as Bio.Entrez keeps it
             tag = child.tag
@@ -603,6 +601,8 @@ def _authors(author_list: Any) -> tuple[tuple[Author, ...], bool]:
                 fields[key] = (child.text or "") if not len(child) else _text(child)
             elif tag not in _AUTHOR_OTHERS:
                 _misplaced((tag,), "Author")
+        if entry.get("ValidYN") == "N":
+            continue  # "not a valid name" in NLM's words: never the first author
         author = _new(Author)  # every field given: no per-field frozen __init__
         _set(author, "__dict__", fields)
         authors.append(author)
