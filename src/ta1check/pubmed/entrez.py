@@ -101,6 +101,10 @@ class EntrezConfig:
 #: not when it reaches NCBI; a thread delayed between the two (the GIL, held while another
 #: thread parses a batch) could otherwise land four requests in one server-side second.
 WINDOW_MS = 1100
+#: The same margin for a limit shared through Redis by several processes and runners: a request
+#: is counted in Redis a round trip before it leaves, by a process the others cannot see
+#: delayed. Two runners sharing a key drew a 429 in about 1 run of 6 at 1100 ms (2026-11-25).
+SHARED_WINDOW_MS = 1250
 #: Added by the limiter to every wait. Requests are spaced (see ``build_limiter``), so most of
 #: them wait: pyrate-limiter's default of 50 ms would slow a run by 14% (at 3 a second).
 #: NOTE: pyrate-limiter adds it to the time it records for the request too, so each request
@@ -141,7 +145,8 @@ def build_limiter(
 
     who = hashlib.sha256((api_key or "no-api-key").encode()).hexdigest()[:16]
     client = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
-    bucket = QuietRedisBucket.init(rates, client, f"ta1check:rate:{who}")
+    shared = [Rate(1, SHARED_WINDOW_MS // rate), Rate(rate, SHARED_WINDOW_MS)]
+    bucket = QuietRedisBucket.init(shared, client, f"ta1check:rate:{who}")
     return FailoverLimiter(Limiter(bucket, buffer_ms=BUFFER_MS), local)
 
 
@@ -215,11 +220,12 @@ class _Watchdog:
     timer shuts the socket down, which wakes the blocked read at once.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, on_sent: Callable[[], None] | None = None) -> None:
         self.sock: socket.socket | None = None
         self.fired = False
         #: When the request had been sent (``time.monotonic``), for the latency observed.
         self.sent: float | None = None
+        self._on_sent = on_sent
         self._lock = threading.Lock()
 
     def watch(self, sock: socket.socket | None) -> None:
@@ -228,6 +234,8 @@ class _Watchdog:
             self.sent = time.monotonic()
             if self.fired:
                 self._shut()
+        if self._on_sent is not None:
+            self._on_sent()
 
     def fire(self) -> None:
         with self._lock:
@@ -392,8 +400,10 @@ class Flow:
         self.parsing = 0
         self.peak_in_flight = 0
         self._cond = threading.Condition()
-        #: When each request in flight entered the flow, by a token of its own.
-        self._started: dict[object, float] = {}
+        #: When each request in flight was sent, by its thread; and the threads whose request
+        #: is in flight but still waits for the rate limiter.
+        self._sent: dict[int, float] = {}
+        self._waiting: set[int] = set()
 
     @property
     def target(self) -> int:
@@ -405,9 +415,18 @@ class Flow:
         came. A request still unanswered after ``t`` seconds says the latency is at least
         ``t``: the flow widens as it waits, and narrows again with the answers."""
         latency = INITIAL_LATENCY if self.latency is None else self.latency
-        if self._started:
-            latency = max(latency, self.clock() - min(self._started.values()))
+        if self._sent:
+            latency = max(latency, self.clock() - min(self._sent.values()))
         return max(1, min(self.bound, math.ceil(self.rate * latency) + 1))
+
+    def mark_sent(self) -> None:
+        """The calling thread's request has left (the rate limiter let it through): its age
+        counts from now. A request still waiting for the limiter says nothing of the
+        latency; counting it made the flow grow whenever the limiter set the pace."""
+        with self._cond:
+            if threading.get_ident() in self._waiting:
+                self._waiting.discard(threading.get_ident())
+                self._sent[threading.get_ident()] = self.clock()
 
     def observe(self, seconds: float) -> None:
         """One answer's latency (of a complete answer: a quick 429 says nothing of it)."""
@@ -429,14 +448,15 @@ class Flow:
                 self._cond.wait(min(remaining, 0.1))  # the target grows as requests wait
             self.in_flight += 1
             self.peak_in_flight = max(self.peak_in_flight, self.in_flight)
-            token = object()
-            self._started[token] = self.clock()
+            me = threading.get_ident()
+            self._waiting.add(me)
         try:
             yield
         finally:
             with self._cond:
                 self.in_flight -= 1
-                del self._started[token]
+                self._waiting.discard(me)
+                self._sent.pop(me, None)
                 self._cond.notify_all()
 
     @contextlib.contextmanager
@@ -709,7 +729,7 @@ class EntrezClient:
             min(self.config.connect_timeout, remaining),
             min(self.config.read_timeout, remaining),
         )
-        dog = _Watchdog()
+        dog = _Watchdog(on_sent=self.flow.mark_sent)
         timer = threading.Timer(remaining, dog.fire)
         timer.daemon = True
         _current.watchdog = dog
