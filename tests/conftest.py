@@ -116,3 +116,16 @@ def redis_db(redis_url: str) -> str:
 
     Redis.from_url(redis_url).flushdb()
     return redis_url
+
+
+def marked_runs(text: str, spans: tuple[tuple[int, int], ...] | list[tuple[int, int]]) -> list[str]:
+    """The characters of ``text`` that ``spans`` cover, in runs (touching or overlapping
+    spans are one): what the HTML report should show marked."""
+    covered = sorted({i for a, b in spans for i in range(max(a, 0), min(b, len(text)))})
+    runs: list[str] = []
+    for i in covered:
+        if runs and i - 1 in covered:
+            runs[-1] += text[i]
+        else:
+            runs.append(text[i])
+    return runs

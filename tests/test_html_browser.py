@@ -21,7 +21,7 @@ from typing import Any
 
 import pytest
 
-from conftest import ROOT, require_tool
+from conftest import ROOT, marked_runs, require_tool
 from review_run import thousand_claims
 from ta1check.findings import Status
 from ta1check.report import get_reporter
@@ -117,18 +117,6 @@ def open_page(browser: Any) -> Iterator[Any]:
         context.close()
 
 
-def _marked(text: str, spans: tuple[tuple[int, int], ...]) -> list[str]:
-    """The characters ``spans`` cover, in runs (touching or overlapping spans are one)."""
-    covered = sorted({i for a, b in spans for i in range(max(a, 0), min(b, len(text)))})
-    runs: list[str] = []
-    for i in covered:
-        if runs and i - 1 in covered:
-            runs[-1] += text[i]
-        else:
-            runs.append(text[i])
-    return runs
-
-
 def _counts(page: Page) -> dict[str, int]:
     shown: dict[str, int] = {}
     for item in page.page.locator("#summary li").all():
@@ -207,7 +195,7 @@ def test_a_thousand_claims_stay_usable(thousand, open_page):
     )
     for result in run.results:
         assert drawn[result.claim.label] == [
-            {"text": p.text, "marks": _marked(p.text, p.spans), "shown": bool(p.spans)}
+            {"text": p.text, "marks": marked_runs(p.text, p.spans), "shown": bool(p.spans)}
             for p in result.evidence
         ]
 

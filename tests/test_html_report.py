@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import write
+from conftest import marked_runs, write
 from ta1check.claims import loads_claims
 from ta1check.evidence import Passage, PassageKind
 from ta1check.pubmed.record import RecordSummary
@@ -170,14 +170,7 @@ def test_a_passage_shows_exactly_its_text_with_exactly_its_spans_marked(text, da
     passage = Passage(text, "abstract", PassageKind.FOUND, spans=tuple(spans), figure="1")
     parsed = Page(render(unverified_run(one=(passage,))))
     assert parsed.passages == [text]
-    covered = sorted({i for a, b in spans for i in range(max(a, 0), min(b, len(text)))})
-    runs: list[str] = []
-    for i in covered:
-        if runs and i - 1 in covered:
-            runs[-1] += text[i]
-        else:
-            runs.append(text[i])
-    assert parsed.marks == runs
+    assert parsed.marks == marked_runs(text, spans)
 
 
 ACCEPTED = """
