@@ -6,14 +6,18 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import write
 from emulator import FAULTS, Emulator
 from ta1check.api import Settings, lookup
 from ta1check.pubmed.cache import NotFound
+from ta1check.pubmed.entrez import EntrezConfig, SendGate, build_session
 from ta1check.pubmed.record import Record
 from ta1check.pubmed.source import Unverified
 
@@ -286,3 +290,65 @@ def test_without_a_key_few_requests_are_in_flight(emulator, tmp_path):
     assert emulator.rate_limited == 0
     assert emulator.max_in_window() <= 3
     assert emulator.peak_concurrency <= 4
+
+
+class _FakeClock:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@given(
+    rate=st.sampled_from([3, 10]),
+    sends=st.lists(
+        st.tuples(
+            st.floats(min_value=0, max_value=0.5),  # how late the thread comes to the gate
+            st.floats(min_value=0, max_value=0.05),  # how long the request takes to write
+        ),
+        max_size=60,
+    ),
+)
+def test_send_gate_starts_a_write_only_a_window_after_the_one_rate_writes_before(rate, sends):
+    """However late or early each request comes to the gate, a write starts no sooner than
+    the window after the end of the write ``rate`` before it, and no later than that or its
+    own arrival: the gate never waits for nothing."""
+    clock = _FakeClock()
+    gate = SendGate(rate, 1.04, clock=clock, sleep=clock.sleep)
+    starts: list[float] = []
+    ends: list[float] = []
+    for late, writing in sends:
+        clock.now += late
+        arrived = clock.now
+        with gate.send():
+            starts.append(clock.now)
+            clock.now += writing
+        ends.append(clock.now)
+        i = len(starts) - 1
+        due = arrived if i < rate else max(arrived, ends[i - rate] + 1.04)
+        assert starts[i] == pytest.approx(due, abs=1e-9)
+
+
+def test_every_send_passes_the_gate_even_past_a_limiter_that_lets_all_through(emulator):
+    """The gate times each write itself: with the limiter opened wide (as a limiter that
+    recorded late requests as early ones was, for a moment), 30 requests from 6 threads still
+    arrive at most 10 in any second with a key, and none is refused."""
+    from pyrate_limiter import InMemoryBucket, Limiter, Rate
+
+    config = EntrezConfig(base_url=emulator.url, api_key="0123456789abcdef0123456789abcdef0123")
+    wide_open = Limiter(InMemoryBucket([Rate(1000, 1000)]))
+    session = build_session(config, wide_open)
+
+    def post(i: int) -> int:
+        data = {"db": "pubmed", "id": str(81_000_000 + i), "api_key": config.api_key}
+        return session.post(config.efetch_url, data=data, timeout=30).status_code
+
+    with ThreadPoolExecutor(6) as pool:
+        statuses = list(pool.map(post, range(30)))
+    assert statuses == [200] * 30
+    assert emulator.rate_limited == 0
+    assert emulator.max_in_window() <= 10
