@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
+from ..malloctune import limit_arenas
 from .cache import NotFound, RecordCache
 from .fulltext import FullText
 from .record import Record
@@ -140,6 +141,7 @@ class EntrezSource:
             return
         client = None if self.offline else self.client
         batch_size = client.config.batch_size if client else 1
+        limit_arenas()  # before the fetching threads start (malloctune)
         with parse_pool(-(-len(missing) // batch_size)) as parse:
 
             def download(
