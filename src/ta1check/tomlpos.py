@@ -10,6 +10,7 @@ raises: on text it cannot follow, lines are missing, never wrong.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .lazyre import lazy_compile
@@ -219,8 +220,33 @@ class _Scanner:
 
 
 _INLINE_CLAIMS = lazy_compile(r"^[ \t]*(?:claim|\"claim\"|'claim')[ \t]*=", re.MULTILINE)
+#: Where ``_INLINE_CLAIMS`` may match: a pattern that starts with a literal is searched for
+#: at C speed (``^[ \t]*``, or an alternation, tries every character).
+_CLAIM_KEY = lazy_compile(r"claim[\"']?[ \t]*=")
+#: A line up to a multi-line string's opening quotes, past one-line strings and not in a
+#: comment (each alternative starts with its own character: no backtracking blow-up).
+_OPENER = lazy_compile(
+    r"(?:[^\"'#\n]|\"(?!\"\")(?:[^\"\\\n]|\\.)*\"|'(?!'')[^'\n]*')*(?:\"\"\"|''')"
+)
 _HEADER_LINE = lazy_compile(r"[ \t]*(\[\[?)[ \t]*([^\]#]*?)[ \t]*\]\]?[ \t]*(?:#.*)?$")
 _KEY_LINE = lazy_compile(r"[ \t]*([A-Za-z0-9_-]+|\"[^\"\n]*\"|'[^'\n]*')[ \t]*(?:\.|=)")
+_DOUBLE_BRACKET = lazy_compile(r"\[\[")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The lines of a TOML text as TOML counts them: split at LF only (``str.splitlines``
+    also splits at U+2028, U+0085 and other characters a string or comment may hold),
+    without the CR of a CRLF."""
+    for line in text.split("\n"):
+        yield line[:-1] if line.endswith("\r") else line
+
+
+def _header(line: str) -> tuple[str, str] | None:
+    """``("[[", "claim")`` for a line that is a table header, else None."""
+    header = _HEADER_LINE.match(line)
+    if not header:
+        return None
+    return header.group(1), header.group(2).strip().strip("\"'")
 
 
 def _line_positions(text: str) -> Positions:
@@ -229,13 +255,13 @@ def _line_positions(text: str) -> Positions:
     out = Positions()
     table = ""
     claim: ClaimPosition | None = None
-    for number, line in enumerate(text.splitlines(), 1):
-        header = _HEADER_LINE.match(line)
+    for number, line in enumerate(_lines(text), 1):
+        header = _header(line)
         if header:
-            table = header.group(2).strip().strip("\"'")
+            brackets, table = header
             out.tables.setdefault(table, number)
             claim = None
-            if header.group(1) == "[[" and table == "claim":
+            if brackets == "[[" and table == "claim":
                 claim = ClaimPosition(number)
                 out.claims.append(claim)
             continue
@@ -248,11 +274,90 @@ def _line_positions(text: str) -> Positions:
     return out
 
 
-def positions(text: str) -> Positions:
-    """Where each claim and key of a TOML text is; best effort, never raises."""
+def _line_start(text: str, at: int) -> int:
+    return text.rfind("\n", 0, at) + 1
+
+
+def _line_by_line(text: str) -> bool:
+    """Whether the fast path reads the text as the scanner does: no multi-line string (a
+    ``'''`` or ``\"\"\"`` inside a one-line string or a comment starts none) and no
+    ``claim = [{…}]`` array. The text is valid TOML (tomli read it first), so every line
+    before the first multi-line string starts outside any string."""
+    for m in _CLAIM_KEY.finditer(text):
+        if _INLINE_CLAIMS.match(text, _line_start(text, m.start())):
+            return False
+    starts: set[int] = set()
+    for quotes in ('"""', "'''"):
+        at = text.find(quotes)
+        while at >= 0:
+            starts.add(_line_start(text, at))
+            at = text.find(quotes, at + 3)
+    for start in starts:
+        end = text.find("\n", start)
+        if _OPENER.match(text, start, len(text) if end < 0 else end):
+            return False
+    return True
+
+
+def _header_lines(text: str) -> list[int]:
+    """The line of each ``[[claim]]`` header as ``_line_positions`` finds it, reading only
+    the lines that start with ``[[``."""
+    lines: list[int] = []
+    number, counted = 1, 0
+    for m in _DOUBLE_BRACKET.finditer(text):
+        at = m.start()
+        if at and text[at - 1] == "\n":
+            start = at  # the common case, kept short: 100,000 claims are 100,000 headers
+        else:
+            start = _line_start(text, at)
+            if start < counted or text[start:at].strip(" \t"):
+                continue
+        number += text.count("\n", counted, start)
+        counted = start
+        if text.startswith("[[claim]]\n", at) and start == at:
+            lines.append(number)
+            continue
+        end = text.find("\n", at)
+        line = text[start:] if end < 0 else text[start:end]
+        if _header(line[:-1] if line.endswith("\r") else line) == ("[[", "claim"):
+            lines.append(number)
+    return lines
+
+
+class Located:
+    """What the claims loader needs of a text's positions: each claim's header line at once
+    (one pass over the ``[[`` of the text), every key's line only when an error asks."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._positions: Positions | None = None
+        try:
+            self._fast = _line_by_line(text)
+            if self._fast:
+                self.claim_lines = _header_lines(text)
+        except (IndexError, RecursionError):  # pragma: no cover - defensive
+            self._fast = False
+        if not self._fast:
+            self._positions = positions(text, fast=False)
+            self.claim_lines = [c.line for c in self._positions.claims]
+
+    @property
+    def positions(self) -> Positions:
+        """Every claim's and key's line (read at the first call)."""
+        if self._positions is None:
+            self._positions = positions(self._text, fast=self._fast)
+        return self._positions
+
+    def claim_line(self, index: int) -> int | None:
+        return self.claim_lines[index] if index < len(self.claim_lines) else None
+
+
+def positions(text: str, fast: bool | None = None) -> Positions:
+    """Where each claim and key of a TOML text is; best effort, never raises. ``fast``:
+    whether the text reads line by line, when the caller knows."""
     try:
-        if '"""' not in text and "'''" not in text and not _INLINE_CLAIMS.search(text):
-            return _line_positions(text)
-        return _Scanner(text).run()
+        if fast is None:
+            fast = _line_by_line(text)
+        return _line_positions(text) if fast else _Scanner(text).run()
     except (IndexError, RecursionError):  # pragma: no cover - defensive
         return Positions()
