@@ -83,6 +83,9 @@ class Tally:
 
     def add(self, result: Result) -> None:
         self.total += 1
+        if not result.findings:  # most results: ok, nothing to count by code
+            self.by_status[Status.OK] += 1
+            return
         self.by_status[result.status] += 1
         for f in result.findings:
             if f.accepted:

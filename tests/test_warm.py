@@ -1,0 +1,115 @@
+"""The warm run's shortcuts (#16) give what the long way gives, on every real record of the
+corpus: a claim's checks, a record's summary, and results read back from the result log."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import random
+import re
+from functools import cache
+
+from corpus import corpus_records
+from ta1check.checks import (
+    RECORD_CHECKS,
+    ClaimCheck,
+    _record_sections,
+    check_claim,
+    check_figures,
+    stated_figures,
+)
+from ta1check.claims import ClaimsFile, loads_claims
+from ta1check.design import check_design
+from ta1check.evidence import find_evidence
+from ta1check.pubmed.record import Author, Record, RecordSummary
+from ta1check.resultlog import ResultLog
+from ta1check.results import evaluate
+
+
+@cache
+def corpus_claims(step: int = 1) -> ClaimsFile:
+    """Four claims for every ``step``-th record: bare (a PMID only), a citation as printed, a
+    figure from the abstract (or a number not in it), and a sentence with the figure and
+    words of the title."""
+    out = []
+    for pmid, r in sorted(corpus_records().items())[::step]:
+        first = r.authors[0].display if r.authors else ""
+        journal = r.iso_abbreviation or r.journal
+        cited = f"{first} et al. {r.title} {journal}. {r.year or ''};{r.volume}:{r.pages}."
+        m = re.search(r"\d+(?:\.\d+)?%", r.abstract)
+        figure = m.group() if m else "12.5%"
+        sentence = f"A randomized trial of adults found {figure} ({r.title[:60]})."
+        out += [
+            f"[[claim]]\npmid = {pmid}\n",
+            f"[[claim]]\npmid = {pmid}\ncitation = {json.dumps(cited)}\n",
+            f"[[claim]]\npmid = {pmid}\nfigure = {json.dumps(figure)}\n",
+            f"[[claim]]\npmid = {pmid}\ntext = {json.dumps(sentence)}\n",
+        ]
+    return loads_claims("\n".join(out))
+
+
+def every_check(claim, record: Record) -> ClaimCheck:
+    """``check_claim`` the long way: every check called, whatever the claim states."""
+    findings = tuple(f for check in RECORD_CHECKS for f in check(claim, record))
+    findings += check_design(claim.text, record, claim.stated_first_author, claim.stated_year)
+    figures, figure_findings = check_figures(claim, record)
+    passages = find_evidence(
+        claim.text, stated_figures(claim), figures, _record_sections(record), ()
+    )
+    return ClaimCheck(findings + figure_findings, figures, passages)
+
+
+def test_a_claims_checks_are_every_check_applied_on_the_real_corpus() -> None:
+    records = corpus_records()
+    claims = corpus_claims(3).claims
+    assert len(claims) > 3_000
+    for claim in claims:
+        record = records[claim.pmid]
+        assert check_claim(claim, record) == every_check(claim, record), claim.label
+
+
+def test_a_records_summary_is_its_fields_on_the_real_corpus() -> None:
+    names = [f.name for f in dataclasses.fields(RecordSummary)]
+    real = list(corpus_records().values())
+    odd = [  # a blank abstract; an author without initials, one without a surname
+        dataclasses.replace(
+            r,
+            abstract=" \n",
+            authors=(Author(last_name="Smith"), Author(initials="JK"), *r.authors),
+        )
+        for r in real[:50]
+    ]
+    for record in real + odd:
+        summary = record.summary()
+        assert list(vars(summary)) == names
+        assert summary == RecordSummary(
+            pmid=record.pmid,
+            title=record.title,
+            authors=tuple(a.display for a in record.authors),
+            journal=record.journal,
+            iso_abbreviation=record.iso_abbreviation,
+            year=record.year,
+            doi=record.doi,
+            has_abstract=record.has_abstract,
+            pmcid=record.pmcid,
+            publication_types=record.publication_types,
+            notices=record.notices,
+        )
+
+
+def test_the_result_log_gives_back_every_result_written_in_any_order() -> None:
+    claims_file = corpus_claims(5)
+    run = evaluate([claims_file], corpus_records())
+    expected = list(run.results)
+    log = ResultLog([claims_file])
+    order = list(range(len(expected)))
+    random.Random(16).shuffle(order)
+    for position in order:
+        log.put(position, expected[position])
+    try:
+        assert list(log) == expected  # in claims-file order, as reports read it
+        for position in order[:500]:  # and one at a time, in the order they were written
+            assert log[position] == expected[position]
+        assert log.summary == run.summary
+    finally:
+        log.close()
