@@ -10,6 +10,8 @@ in memory. The file is unlinked from the start, so nothing is left behind, even 
 from __future__ import annotations
 
 import bisect
+import dataclasses
+import operator
 import pickle
 import tempfile
 from array import array
@@ -26,11 +28,16 @@ from .results import Result, Summary, Tally
 from .suggest import Suggestion
 
 _UNSET = -1
+_new = object.__new__
+_setattr = object.__setattr__
 #: Bytes written (and read) at a time: about a thousand results.
 _BUFFER = 1 << 20
+#: A ``RecordSummary`` as the log holds it: its fields' values, in order (see ``put``).
+_SUMMARY_FIELDS = tuple(f.name for f in dataclasses.fields(RecordSummary))
+_summary_values = operator.attrgetter(*_SUMMARY_FIELDS)
 _Row = tuple[
     tuple[Finding, ...],
-    "RecordSummary | None",
+    "tuple[object, ...] | None",
     tuple[FigureVerdict, ...],
     tuple[Passage, ...],
     "Suggestion | None",
@@ -46,6 +53,8 @@ class ResultLog(Sequence[Result]):
         self.files = tuple(files)
         self._starts = list(accumulate((len(f.claims) for f in self.files), initial=0))
         self._offsets = array("q", [_UNSET]) * self._starts[-1]
+        #: Each result's length in bytes: read back in one ``read`` of exactly its bytes.
+        self._lengths = array("q", [0]) * self._starts[-1]
         # NOTE: with the default 8 KB buffer, every few results were a write(2) that let the
         # fetching threads take the GIL: 20,000 results waited 3.2 s for it to come back.
         self._file: IO[bytes] = tempfile.TemporaryFile(  # noqa: SIM115 - closed in close()
@@ -65,9 +74,12 @@ class ResultLog(Sequence[Result]):
     def put(self, position: int, result: Result) -> None:
         if self._offsets[position] != _UNSET:
             raise ValueError(f"result {position} was already written")
+        # NOTE: the record summary goes in as a plain tuple of its values: pickling the
+        # dataclass itself (class reference, state dict) cost 5 us more a result (#16).
+        summary = result.record
         row: _Row = (
             result.findings,
-            result.record,
+            None if summary is None else _summary_values(summary),
             result.figures,
             result.evidence,
             result.suggestion,
@@ -78,6 +90,7 @@ class ResultLog(Sequence[Result]):
             self._reading = False
         self._file.write(data)
         self._offsets[position] = self._end
+        self._lengths[position] = len(data)
         self._end += len(data)
         self._unflushed = True
         self._tally.add(result)
@@ -121,7 +134,15 @@ class ResultLog(Sequence[Result]):
             self._unflushed = False
         self._file.seek(offset)
         self._reading = True
-        findings, record, figures, evidence, suggestion = pickle.load(self._file)  # our own
+        # NOTE: ``pickle.load`` on the buffered file read ahead (peek) and refilled the 1 MB
+        # buffer at every seek: 265 us a result, 26 s to read back 100,000 (#16). One read
+        # of the result's own bytes costs a few microseconds.
+        data = self._file.read(self._lengths[position])
+        findings, values, figures, evidence, suggestion = pickle.loads(data)  # our own
+        record = None
+        if values is not None:
+            record = _new(RecordSummary)
+            _setattr(record, "__dict__", dict(zip(_SUMMARY_FIELDS, values, strict=True)))
         file_index = bisect.bisect_right(self._starts, position) - 1
         claims_file = self.files[file_index]
         claim = claims_file.claims[position - self._starts[file_index]]
