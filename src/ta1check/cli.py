@@ -10,6 +10,7 @@ start) load no HTTP stack, Redis, rich or Biopython; ``bench/startup.py`` measur
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import glob
 import json
@@ -665,7 +666,32 @@ def _one_line(exc: BaseException) -> str:
     return (str(exc).splitlines() or [""])[0][:300]
 
 
+#: The exit code once ``main`` has returned, for ``_exit_without_teardown``.
+_finished: list[int] = []
+
+
+def _exit_without_teardown() -> None:
+    """The last exit handler: the run is over, its files closed and every other exit handler
+    run; the streams are flushed and the process ends without freeing its heap object by
+    object. NOTE: the interpreter's teardown took 0.2-0.3 s after a run of 20,000 claims
+    (2026-11-26): one 2-3% of a cold run with a key. Files the run opened are closed by then
+    (reports by ``AtomicOutputs``, the cache and the result log by their owners; the result
+    log's file has no name to leave behind)."""
+    if not _finished:
+        return  # not a return from main (an exception in an exit handler): the usual way
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            if stream is sys.stdout and _finished[0] == 0:
+                _finished[0] = 120  # as Python says a failed flush of stdout at exit
+    os._exit(_finished[0])
+
+
 def entry() -> None:  # pragma: no cover - the console script
+    # registered first, so run last (exit handlers run in reverse): after those of
+    # logging, multiprocessing and whatever the run imported
+    atexit.register(_exit_without_teardown)
     code = main()
     if code == 130:
         # Ctrl-C: what was fetched is committed batch by batch; do not wait for requests
@@ -673,4 +699,5 @@ def entry() -> None:  # pragma: no cover - the console script
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(130)
+    _finished.append(code)
     sys.exit(code)
