@@ -8,8 +8,15 @@ import json
 import random
 import re
 from functools import cache
+from pathlib import Path
+from typing import Any
 
-from corpus import corpus_records
+import pytest
+
+from conftest import write
+from corpus import corpus_files, corpus_records
+from ta1check import runner
+from ta1check.api import Settings, check_files, load
 from ta1check.checks import (
     RECORD_CHECKS,
     ClaimCheck,
@@ -21,6 +28,7 @@ from ta1check.checks import (
 from ta1check.claims import ClaimsFile, loads_claims
 from ta1check.design import check_design
 from ta1check.evidence import find_evidence
+from ta1check.findings import FailOn
 from ta1check.pubmed.record import Author, Record, RecordSummary
 from ta1check.resultlog import ResultLog
 from ta1check.results import evaluate
@@ -28,6 +36,10 @@ from ta1check.results import evaluate
 
 @cache
 def corpus_claims(step: int = 1) -> ClaimsFile:
+    return loads_claims(corpus_claims_text(step))
+
+
+def corpus_claims_text(step: int) -> str:
     """Four claims for every ``step``-th record: bare (a PMID only), a citation as printed, a
     figure from the abstract (or a number not in it), and a sentence with the figure and
     words of the title."""
@@ -45,7 +57,7 @@ def corpus_claims(step: int = 1) -> ClaimsFile:
             f"[[claim]]\npmid = {pmid}\nfigure = {json.dumps(figure)}\n",
             f"[[claim]]\npmid = {pmid}\ntext = {json.dumps(sentence)}\n",
         ]
-    return loads_claims("\n".join(out))
+    return "\n".join(out)
 
 
 def every_check(claim, record: Record) -> ClaimCheck:
@@ -113,3 +125,40 @@ def test_the_result_log_gives_back_every_result_written_in_any_order() -> None:
         assert log.summary == run.summary
     finally:
         log.close()
+
+
+def test_a_run_may_keep_its_summary_only_and_counts_the_same(tmp_path: Path) -> None:
+    claims = write(tmp_path / "claims.toml", corpus_claims_text(7))
+    settings = Settings(cache_dir=None, records=corpus_files(), records_complete=True)
+    files = load([claims])
+    kept = check_files(files, settings)
+    counted = check_files(files, settings, keep_results=False)
+    assert counted.summary == kept.summary
+    assert counted.exit_code(FailOn.ERROR) == kept.exit_code(FailOn.ERROR)
+    assert len(counted.results) == len(kept.results) == len(files[0].claims)
+    with pytest.raises(LookupError, match="summary only"):
+        counted.results[0]
+
+
+def test_check_q_alone_keeps_the_summary_only_and_prints_the_same_line(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    claims = write(tmp_path / "claims.toml", corpus_claims_text(7))
+    records = [arg for path in corpus_files() for arg in ("--records", str(path))]
+    logs: list[ResultLog] = []
+
+    class Spied(ResultLog):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            logs.append(self)
+
+    monkeypatch.setattr(runner, "ResultLog", Spied)
+    quiet = run("check", str(claims), "-q", "--complete", *records)
+    both = run(
+        "check", str(claims), "-q", "--report", "table", "--report",
+        f"json={tmp_path / 'r.json'}", "--complete", *records,
+    )  # fmt: skip
+    assert [log.keep for log in logs] == [False, True]
+    assert quiet.stdout == both.stdout
+    assert quiet.code == both.code
+    assert quiet.stdout.startswith(f"{len(load([claims])[0].claims)} claims: ")

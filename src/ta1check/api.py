@@ -182,16 +182,26 @@ def check_files(
     progress: Progress | None = None,
     *,
     on_retry: Callable[[RetryNotice], None] | None = None,
+    keep_results: bool = True,
 ) -> CheckRun:
     """Fetch the records of loaded claims files (each PMID once) and check every claim.
-    ``progress`` hears how many PMIDs are done; ``on_retry``, of each request retried."""
+    ``progress`` hears how many PMIDs are done; ``on_retry``, of each request retried.
+    Without ``keep_results`` the run keeps its summary only: reading ``run.results`` is then
+    an error (for a caller that wants the counts and the exit code alone)."""
     if settings.records:
         from .pubmed.files import FilesSource
 
         local = FilesSource(settings.records, complete=settings.records_complete)
         # Local records have no PMC full texts: figures are looked for in the abstract only,
         # as with --no-fulltext, and a miss says the full text was not consulted.
-        return run_checks(files, local, progress, fulltext=False, today=settings.today)
+        return run_checks(
+            files,
+            local,
+            progress,
+            fulltext=False,
+            today=settings.today,
+            keep_results=keep_results,
+        )
     with open_source(settings, on_retry) as source:
         return run_checks(
             files,
@@ -200,6 +210,7 @@ def check_files(
             fulltext=settings.fulltext,
             today=settings.today,
             suggest=settings.suggest,
+            keep_results=keep_results,
         )
 
 

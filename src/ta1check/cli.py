@@ -412,13 +412,30 @@ def check_command(
         bar = _progress(total)
         if bar is not None:
             bar.progress.start()
+        # A run whose only report is the summary line (-q), with nothing else that reads its
+        # results (an article, the config's acceptances), keeps its summary alone (#16).
+        summary_only = (
+            quiet
+            and all(name == "table" for name, _ in targets)
+            and article_doc is None
+            and not config.acceptances
+        )
         try:
-            run = (watch if notices else check_files)(
-                files,
-                settings,
-                bar.advance if bar else None,
-                on_retry=bar.retrying if bar else None,
-            )
+            if notices:
+                run = watch(
+                    files,
+                    settings,
+                    bar.advance if bar else None,
+                    on_retry=bar.retrying if bar else None,
+                )
+            else:
+                run = check_files(
+                    files,
+                    settings,
+                    bar.advance if bar else None,
+                    on_retry=bar.retrying if bar else None,
+                    keep_results=not summary_only,
+                )
         finally:
             if bar is not None:
                 bar.progress.stop()

@@ -33,15 +33,17 @@ def run_checks(
     fulltext: bool = True,
     today: dt.date | None = None,
     suggest: bool = True,
+    keep_results: bool = True,
 ) -> CheckRun:
     """Fetch every PMID the files cite (each once, across files), the PMC full text of records
     whose abstract lacks a stated figure (unless ``fulltext`` is off), and check every claim.
     A PMID the source never answered for is unverified, never passed. Acceptances expire
     against ``today`` (default: the day the run starts). With ``suggest`` and a source that
     can search, a claim whose record is not the paper its citation describes gets the PMID
-    it probably means (``Result.suggestion``)."""
+    it probably means (``Result.suggestion``). Without ``keep_results`` the run's results
+    are counted in its summary and dropped (``ResultLog``'s ``keep``)."""
     today = today or dt.date.today()
-    log = ResultLog(files)
+    log = ResultLog(files, keep=keep_results)
     conflicts = [check_conflicts(f.claims) for f in files]
     citing: dict[int, list[tuple[int, Claim]]] = {}
     for fi, claims_file in enumerate(files):
