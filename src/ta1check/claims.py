@@ -200,6 +200,9 @@ class _Loader:
     def __init__(self, path: Path, text: str) -> None:
         self.path = path
         self.located = Located(text)
+        #: Each citation read once: claims that cite one reference for several figures
+        #: print it alike, and share its (frozen) reading (~0.2 ms and ~0.6 KB each).
+        self.citations: dict[str, ParsedCitation] = {}
 
     def fail(
         self,
@@ -323,7 +326,7 @@ class _Loader:
             index,
             str(pmid),
             pmid if 0 < pmid <= _MAX_PMID else None,
-            parse_citation(citation) if citation else None,
+            self._citation(citation) if citation else None,
             get("figure"),
             get("text"),
             get("id"),
@@ -336,6 +339,12 @@ class _Loader:
             None,
             self.located.claim_line(index),
         )
+
+    def _citation(self, text: str) -> ParsedCitation:
+        parsed = self.citations.get(text)
+        if parsed is None:
+            parsed = self.citations[text] = parse_citation(text)
+        return parsed
 
     def _checked_claim(self, index: int, raw: Mapping[str, Any]) -> Claim:
         where = f"claim[{index + 1}]"
@@ -386,7 +395,7 @@ class _Loader:
         if line is not None and (isinstance(line, bool) or not isinstance(line, int) or line < 1):
             raise fail("line", "expected a positive line number")
         citation_text = text("citation")
-        citation = parse_citation(citation_text) if citation_text else None
+        citation = self._citation(citation_text) if citation_text else None
         accepted = self._accept(index, raw.get("accept"))
 
         def located(key: str, example: str, read: Any) -> str | None:
