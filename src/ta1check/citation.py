@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 
 from .bibfields import parse_pages
@@ -121,7 +122,7 @@ def parse_citation(text: str) -> ParsedCitation:
     return ParsedCitation(
         raw=raw,
         first_author=_surname(first),
-        journal=journal,
+        journal=sys.intern(journal) if journal else journal,  # one copy per journal
         year=year,
         et_al=et_al,
         second_author=_surname(second),
@@ -168,7 +169,7 @@ def _whole_reference(raw: str, text: str) -> ParsedCitation | None:
     return ParsedCitation(
         raw=raw,
         first_author=_surname(first),
-        journal=fields.journal,
+        journal=sys.intern(fields.journal),  # one copy per journal, of 100,000 claims
         year=fields.year,
         et_al=fields.et_al,
         second_author=_surname(second),
