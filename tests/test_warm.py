@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import write
 from corpus import corpus_files, corpus_records
@@ -30,6 +32,7 @@ from ta1check.design import check_design
 from ta1check.evidence import find_evidence
 from ta1check.findings import FailOn
 from ta1check.pubmed.record import Author, Record, RecordSummary
+from ta1check.report import jsonstream
 from ta1check.resultlog import ResultLog
 from ta1check.results import evaluate
 
@@ -162,3 +165,30 @@ def test_check_q_alone_keeps_the_summary_only_and_prints_the_same_line(
     assert quiet.stdout == both.stdout
     assert quiet.code == both.code
     assert quiet.stdout.startswith(f"{len(load([claims])[0].claims)} claims: ")
+
+
+any_text = st.text(st.characters(codec=None, exclude_categories=()), max_size=8)
+report_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.integers(-(2**64), 2**65)
+    | st.floats()
+    | st.floats(min_value=-1e-3, max_value=1e-3)
+    | any_text,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(any_text, inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(report_values)
+def test_a_streamed_item_is_written_as_json_writes_it(value: object) -> None:
+    """Each result of a streamed report is written by orjson where it can be (#16): the text
+    is json's, byte for byte: floats small and large, NaN, huge integers, lone surrogates,
+    control characters, tuples."""
+    assert jsonstream._item_text(value) == json.dumps(value, indent=2, ensure_ascii=False)
