@@ -8,7 +8,8 @@ PMID replaced: by default all of the 21 KB PMID 29768149 (a recent record with a
 list); with ``--mix``, of the 2,680 real records of ../shared/pubmed and tests/data/corpus in
 turn (old and recent, books, MathML titles; 11 KB on average).
 
-For each N it reports, cold (empty cache) and warm (second run): requests made, HTTP 429s seen,
+For each N it reports, cold (empty cache), warm (second run) and warm writing the whole JSON
+report to a file as well (``-q`` alone keeps no results): requests made, HTTP 429s seen,
 the most requests the emulator answered at once, wall time, the floor
 ``ceil(N/200) / rate + latency`` and wall over floor, the peak RSS of the ta1check process,
 and the machine's load average (one minute) when the run ended.
@@ -114,7 +115,11 @@ def timed_child(args: list[str], env: dict[str, str], rss_file: Path) -> tuple[f
 
 
 def run_once(
-    claims: Path, cache: Path, emulator: EmulatorProcess, key: bool = False
+    claims: Path,
+    cache: Path,
+    emulator: EmulatorProcess,
+    key: bool = False,
+    extra: tuple[str, ...] = (),
 ) -> dict[str, float]:
     before, limited_before, _ = emulator.counts()
     rss_file = cache.parent / "rss.json"
@@ -127,7 +132,8 @@ def run_once(
     env.pop("NCBI_API_KEY", None)
     if key:
         env["NCBI_API_KEY"] = "bench0123456789abcdef0123456789abcd"
-    wall, rss = timed_child(["check", str(claims), "-q", "--timeout", "900"], env, rss_file)
+    args = ["check", str(claims), "-q", "--timeout", "900", *extra]
+    wall, rss = timed_child(args, env, rss_file)
     after, limited_after, peak = emulator.counts()
     return {
         "requests": after - before,
@@ -221,8 +227,15 @@ def main(sizes: list[int], latency: float, key: bool, mix: bool) -> None:
             )
             cache = work / "cache"
             floor = math.ceil(n / 200) / rate + latency
-            for name, fl in (("cold", floor), ("warm", 0.0)):
-                r = run_once(claims, cache, emulator, key)
+            # "warm + JSON": the same warm run writing the whole JSON report to a file as
+            # well (with -q alone a run keeps no results, since nothing reads them)
+            report = ("--report", f"json={work / 'report.json'}")
+            for name, fl, extra in (
+                ("cold", floor, ()),
+                ("warm", 0.0, ()),
+                ("warm + JSON", 0.0, report),
+            ):
+                r = run_once(claims, cache, emulator, key, extra)
                 ratio = f"{r['wall'] / fl:.2f}" if fl else "—"
                 load = os.getloadavg()[0]
                 print(
