@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import subprocess
+import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -352,3 +354,21 @@ def test_every_send_passes_the_gate_even_past_a_limiter_that_lets_all_through(em
     assert statuses == [200] * 30
     assert emulator.rate_limited == 0
     assert emulator.max_in_window() <= 10
+
+
+def test_an_offline_run_of_many_uncached_pmids_starts_no_parsing_processes(tmp_path):
+    """Offline, nothing is downloaded: 1,000 PMIDs missing from the cache are unverified
+    (exit 3) without the pool of parsing processes a download of 5 batches starts (two
+    interpreters spawned for nothing, 1-2 s of CPU)."""
+    claims = claims_for(tmp_path / "c.toml", list(range(81_000_000, 81_001_000)))
+    probe = (
+        "import sys; from ta1check.cli import main; "
+        f"code = main(['check', {str(claims)!r}, '-q', '--offline', "
+        f"'--cache-dir', {str(tmp_path / 'cache')!r}]); "
+        "print(code, 'concurrent.futures.process' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=False, timeout=120
+    )
+    assert done.stdout.split()[-2:] == ["3", "False"], done.stdout + done.stderr
+    assert "1000 claims: 1000 unverified" in done.stdout

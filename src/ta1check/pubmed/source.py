@@ -141,8 +141,11 @@ class EntrezSource:
             return
         client = None if self.offline else self.client
         batch_size = client.config.batch_size if client else 1
-        limit_arenas()  # before the fetching threads start (malloctune)
-        with parse_pool(-(-len(missing) // batch_size)) as parse:
+        # offline, nothing is downloaded: no parsing processes (2 spawned for nothing)
+        batches = -(-len(missing) // batch_size) if client else 0
+        if client:
+            limit_arenas()  # before the fetching threads start (malloctune)
+        with parse_pool(batches) as parse:
 
             def download(
                 client: EntrezClient, batch: list[int], deadline: float
