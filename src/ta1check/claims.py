@@ -325,7 +325,7 @@ class _Loader:
         return Claim(
             index,
             str(pmid),
-            pmid if 0 < pmid <= _MAX_PMID else None,
+            parse_pmid(pmid),
             self._citation(citation) if citation else None,
             get("figure"),
             get("text"),

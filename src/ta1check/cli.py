@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import functools
 import glob
 import json
 import logging
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
     from .config import Config
     from .outputs import Input
     from .pubmed.entrez import RetryNotice
+    from .results import CheckRun
 
 log = logging.getLogger("ta1check")
 F = TypeVar("F", bound=Callable[..., Any])
@@ -420,22 +422,16 @@ def check_command(
             and article_doc is None
             and not config.acceptances
         )
+        run_files: Callable[..., CheckRun] = (
+            watch if notices else functools.partial(check_files, keep_results=not summary_only)
+        )
         try:
-            if notices:
-                run = watch(
-                    files,
-                    settings,
-                    bar.advance if bar else None,
-                    on_retry=bar.retrying if bar else None,
-                )
-            else:
-                run = check_files(
-                    files,
-                    settings,
-                    bar.advance if bar else None,
-                    on_retry=bar.retrying if bar else None,
-                    keep_results=not summary_only,
-                )
+            run = run_files(
+                files,
+                settings,
+                bar.advance if bar else None,
+                on_retry=bar.retrying if bar else None,
+            )
         finally:
             if bar is not None:
                 bar.progress.stop()

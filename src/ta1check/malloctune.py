@@ -4,8 +4,9 @@ glibc's malloc gives each thread that meets contention an arena of its own, up t
 core, and a freed block goes back to its arena, not to the system. Each fetching thread reads
 answers of 2-4 MB, so a cold run with a key (up to 20 threads in flight) kept some 20 arenas
 of a few megabytes each: 232 MB peak RSS for 20,000 PMIDs and 333 MB for 100,000, where the
-Python objects alive at the end were 37 MB. With two arenas the same runs peaked at 148 and
-215 MB (2026-11-26, tracemalloc and /proc sampling).
+Python objects alive at the end were 37 MB. With two arenas the same runs peaked at 173-226
+MB (three runs, against 233-270 with the default arenas) and 215 MB (2026-11-26, tracemalloc
+and /proc sampling; wall time unchanged).
 """
 
 from __future__ import annotations
