@@ -82,6 +82,19 @@ def test_no_suggest_makes_no_search_and_the_verdicts_are_the_same(run, emulator,
     assert by_id(on)["ref-gravenstein-2007"]["suggestion"]["pmid"] == 2642497
 
 
+def test_a_run_that_prints_its_summary_alone_searches_nothing(run, emulator, tmp_path):
+    """``check -q`` shows no result, so no suggestion: none is searched for (#16), and its
+    summary line and exit code are those of the run that searched."""
+    seeded(emulator)
+    path = write(tmp_path / "c.toml", SEED + TRANSPOSED)
+    quiet = run("check", str(path), "-q")
+    assert searches(emulator) == []
+    both = run("check", str(path), "-q", "--report", "table", "--no-cache",
+               "--report", f"json={tmp_path / 'r.json'}")  # fmt: skip
+    assert searches(emulator)
+    assert quiet.stdout == both.stdout and quiet.code == both.code == 1
+
+
 def test_no_suggest_from_the_config_file(run, emulator, tmp_path, monkeypatch) -> None:
     seeded(emulator)
     monkeypatch.chdir(tmp_path)

@@ -83,6 +83,38 @@ def test_a_claims_checks_are_every_check_applied_on_the_real_corpus() -> None:
         assert check_claim(claim, record) == every_check(claim, record), claim.label
 
 
+#: One field of a claim's printed metadata each, as the claims file gives it, wrong for any
+#: record (so that its check, if called, finds something where the record has the field).
+ONE_FIELD = (
+    'title = "A study of nothing in particular"',
+    'first_author = "Nobody XQ"',
+    'authors = ["Nobody XQ", "Somebody ZZ"]',
+    'journal = "Journal of Nothing"',
+    "year = 1601",
+    'doi = "10.9999/nothing.1"',
+    'volume = "9999"',
+    'issue = "9999"',
+    'pages = "9999-10000"',
+    'citation = "Nobody XQ. Nothing. J Nothing. 1601;9999:1-2."',
+)
+
+
+def test_a_claim_that_prints_one_field_gets_that_fields_check() -> None:
+    """A claim is checked as bare (the checks of the record alone) only when it prints none
+    of the fields the metadata checks compare: each one alone gets every check."""
+    records = corpus_records()
+    pmids = sorted(records)[::60]
+    text = "\n".join(f"[[claim]]\npmid = {p}\n{field}\n" for p in pmids for field in ONE_FIELD)
+    found: set[str] = set()
+    for claim in loads_claims(text).claims:
+        record = records[claim.pmid]
+        checked = check_claim(claim, record)
+        assert checked == every_check(claim, record), claim
+        if checked.findings:
+            found.add(ONE_FIELD[claim.index % len(ONE_FIELD)])
+    assert found == set(ONE_FIELD)  # each field, wrong, is found wrong on some record
+
+
 def test_a_records_summary_is_its_fields_on_the_real_corpus() -> None:
     names = [f.name for f in dataclasses.fields(RecordSummary)]
     real = list(corpus_records().values())

@@ -19,11 +19,12 @@ from collections.abc import Iterator, Sequence
 from itertools import accumulate
 from typing import IO, overload
 
+from .checks import ClaimCheck
 from .claims import Claim, ClaimsFile
 from .evidence import Passage
 from .figures import FigureVerdict
 from .findings import Finding
-from .pubmed.record import RecordSummary
+from .pubmed.record import Record, RecordSummary
 from .results import Result, Summary, Tally
 from .suggest import Suggestion
 
@@ -77,21 +78,54 @@ class ResultLog(Sequence[Result]):
         return self._starts[file_index] + claim.index
 
     def put(self, position: int, result: Result) -> None:
+        self._put(
+            position,
+            result.findings,
+            result.record,
+            result.figures,
+            result.evidence,
+            result.suggestion,
+        )
+
+    def put_checked(
+        self,
+        position: int,
+        findings: tuple[Finding, ...],
+        record: Record | None,
+        checked: ClaimCheck,
+    ) -> None:
+        """Write the result of the claim at ``position`` from its parts (``claim_findings``):
+        the record's summary is made only when the log keeps its results. A run that keeps
+        its summary alone builds no ``Result`` and no ``RecordSummary`` (#16)."""
+        if not self.keep:
+            self._put(position, findings, None, (), (), None)
+            return
+        summary = record.summary() if record is not None else None
+        self._put(position, findings, summary, checked.figures, checked.evidence, None)
+
+    def _put(
+        self,
+        position: int,
+        findings: tuple[Finding, ...],
+        summary: RecordSummary | None,
+        figures: tuple[FigureVerdict, ...],
+        evidence: tuple[Passage, ...],
+        suggestion: Suggestion | None,
+    ) -> None:
         if self._offsets[position] != _UNSET:
             raise ValueError(f"result {position} was already written")
         if not self.keep:
             self._offsets[position] = 0
-            self._tally.add(result)
+            self._tally.count(findings)
             return
         # NOTE: the record summary goes in as a plain tuple of its values: pickling the
         # dataclass itself (class reference, state dict) cost 5 us more a result (#16).
-        summary = result.record
         row: _Row = (
-            result.findings,
+            findings,
             None if summary is None else _summary_values(summary),
-            result.figures,
-            result.evidence,
-            result.suggestion,
+            figures,
+            evidence,
+            suggestion,
         )
         data = pickle.dumps(row, protocol=pickle.HIGHEST_PROTOCOL)
         if self._reading:
@@ -102,7 +136,7 @@ class ResultLog(Sequence[Result]):
         self._lengths[position] = len(data)
         self._end += len(data)
         self._unflushed = True
-        self._tally.add(result)
+        self._tally.count(findings)
 
     def suggest(self, position: int, suggestion: Suggestion) -> None:
         """A better PMID for the claim at ``position`` (its result is already written)."""

@@ -13,7 +13,7 @@ from functools import cached_property
 from pathlib import Path
 
 from .accept import accept
-from .checks import apply_severities, check_claim, check_conflicts
+from .checks import ClaimCheck, apply_severities, check_claim, check_conflicts
 from .claims import Claim, ClaimsFile
 from .evidence import Passage
 from .figures import FigureVerdict
@@ -41,14 +41,19 @@ class Result:
 
     @property
     def status(self) -> Status:
-        if any(f.code is Code.UNVERIFIED for f in self.findings):
-            return Status.UNVERIFIED
-        worst = max((f.severity for f in self.findings if not f.accepted), default=None)
-        if worst is Severity.ERROR:
-            return Status.ERROR
-        if worst is Severity.WARNING:
-            return Status.WARNING
-        return Status.OK
+        return status_of(self.findings)
+
+
+def status_of(findings: Sequence[Finding]) -> Status:
+    """What a claim's findings add up to: unverified beats the worst severity not accepted."""
+    if any(f.code is Code.UNVERIFIED for f in findings):
+        return Status.UNVERIFIED
+    worst = max((f.severity for f in findings if not f.accepted), default=None)
+    if worst is Severity.ERROR:
+        return Status.ERROR
+    if worst is Severity.WARNING:
+        return Status.WARNING
+    return Status.OK
 
 
 @dataclass(frozen=True)
@@ -76,18 +81,31 @@ class Tally:
 
     def __init__(self) -> None:
         self.total = 0
-        self.by_status = dict.fromkeys(Status, 0)
+        #: Results with no finding (most of a run): counted apart, as an ``Enum`` key costs a
+        #: Python-level ``__hash__`` at every count (#16); ``by_status`` adds them.
+        self._clean = 0
+        self._by_status = dict.fromkeys(Status, 0)
         self.by_code: dict[str, int] = {}
         self.worst: Severity | None = None
         self.accepted: dict[str, int] = {}
 
+    @property
+    def by_status(self) -> dict[Status, int]:
+        counts = dict(self._by_status)
+        counts[Status.OK] += self._clean
+        return counts
+
     def add(self, result: Result) -> None:
+        self.count(result.findings)
+
+    def count(self, findings: tuple[Finding, ...]) -> None:
+        """Count one result by its findings (all a ``Summary`` reads of it)."""
         self.total += 1
-        if not result.findings:  # most results: ok, nothing to count by code
-            self.by_status[Status.OK] += 1
+        if not findings:  # most results: ok, nothing to count by code
+            self._clean += 1
             return
-        self.by_status[result.status] += 1
-        for f in result.findings:
+        self._by_status[status_of(findings)] += 1
+        for f in findings:
             if f.accepted:
                 self.accepted[f.code.slug] = self.accepted.get(f.code.slug, 0) + 1
                 continue
@@ -98,7 +116,7 @@ class Tally:
     def summary(self) -> Summary:
         return Summary(
             self.total,
-            dict(self.by_status),
+            self.by_status,
             dict(sorted(self.by_code.items())),
             self.worst,
             dict(sorted(self.accepted.items())),
@@ -179,6 +197,22 @@ def result_of(
 ) -> Result:
     """The result of one claim; its acceptances expire against ``today`` (default: the
     day it is checked)."""
+    findings, checked = claim_findings(claims_file, claim, outcome, fulltexts, conflicts, today)
+    summary = outcome.summary() if isinstance(outcome, Record) else None
+    return Result(claim, claims_file, findings, summary, checked.figures, checked.evidence)
+
+
+def claim_findings(
+    claims_file: ClaimsFile,
+    claim: Claim,
+    outcome: Outcome | None,
+    fulltexts: Mapping[str, FullText | Unverified],
+    conflicts: Mapping[int, tuple[Finding, ...]],
+    today: dt.date | None = None,
+) -> tuple[tuple[Finding, ...], ClaimCheck]:
+    """What ``result_of`` finds for one claim, before it is made a ``Result``: its findings
+    (conflicts, severities and acceptances applied) and its checks' verdicts and passages.
+    A run that keeps only its summary counts the findings and needs no more (#16)."""
     record = outcome if isinstance(outcome, Record) else None
     fulltext = fulltexts.get(record.pmcid) if record and record.pmcid else None
     checked = check_claim(claim, outcome, fulltext)
@@ -187,8 +221,7 @@ def result_of(
     if claim.accept or claims_file.acceptances:
         marked = accept(findings, claim, claims_file.acceptances, today or dt.date.today())
         findings = apply_severities(marked, claims_file.severities)
-    summary = record.summary() if record is not None else None
-    return Result(claim, claims_file, findings, summary, checked.figures, checked.evidence)
+    return findings, checked
 
 
 _MISMATCHES = frozenset(

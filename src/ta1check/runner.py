@@ -17,7 +17,7 @@ from .pubmed.fulltext import FullText
 from .pubmed.record import Record
 from .pubmed.source import Outcome, Progress, RecordSource, Unverified
 from .resultlog import ResultLog
-from .results import CheckRun, result_of
+from .results import CheckRun, claim_findings
 from .suggest import Wanted, wants_suggestion
 
 #: Records whose stated figures need the PMC full text wait until this many are waiting, so
@@ -46,28 +46,41 @@ def run_checks(
     log = ResultLog(files, keep=keep_results)
     conflicts = [check_conflicts(f.claims) for f in files]
     citing: dict[int, list[tuple[int, Claim]]] = {}
+    #: The PMIDs cited by a claim that states a figure or a text: only their records may
+    #: need their full text (``needs_fulltext``); a bare claim's never does.
+    stating: set[int] = set()
     for fi, claims_file in enumerate(files):
         for claim in claims_file.claims:
             if claim.pmid is None:
-                result = result_of(claims_file, claim, None, {}, conflicts[fi], today)
-                log.put(log.position(fi, claim), result)
+                findings, checked = claim_findings(
+                    claims_file, claim, None, {}, conflicts[fi], today
+                )
+                log.put_checked(log.position(fi, claim), findings, None, checked)
             else:
                 citing.setdefault(claim.pmid, []).append((fi, claim))
+                if claim.figure or claim.text:
+                    stating.add(claim.pmid)
 
     # whether the source can search is asked at the end, of the claims that want a
-    # suggestion: a run where none does never imports the searches (``suggester``)
-    searching = suggest
+    # suggestion: a run where none does never imports the searches (``suggester``). A run
+    # that keeps its summary alone looks for none: nothing would read them.
+    searching = suggest and keep_results
     wanted: list[Wanted] = []
     not_found: set[str] = set()
+    position_of = log.position
+    put = log.put_checked
 
     def settle(pmid: int, outcome: Outcome, texts: Mapping[str, FullText | Unverified]) -> None:
+        record = outcome if isinstance(outcome, Record) else None
         for fi, claim in citing.pop(pmid):
-            result = result_of(files[fi], claim, outcome, texts, conflicts[fi], today)
-            position = log.position(fi, claim)
-            log.put(position, result)
-            if searching and wants_suggestion(result.findings):
+            findings, checked = claim_findings(
+                files[fi], claim, outcome, texts, conflicts[fi], today
+            )
+            position = position_of(fi, claim)
+            put(position, findings, record, checked)
+            if searching and wants_suggestion(findings):
                 wanted.append(Wanted(str(position), claim, claim.pmid))
-                if result.record is None:
+                if record is None:
                     not_found.add(str(position))
 
     waiting: dict[int, Record] = {}
@@ -78,6 +91,7 @@ def run_checks(
             settle(pmid, record, texts)
         waiting.clear()
 
+    no_texts: Mapping[str, FullText | Unverified] = {}
     with tuned_for_run():
         for part in source.stream(list(citing), progress):
             for pmid, outcome in part.items():
@@ -85,12 +99,13 @@ def run_checks(
                     continue  # not asked for, or answered twice: the first answer stands
                 if (
                     fulltext
+                    and pmid in stating
                     and isinstance(outcome, Record)
                     and any(needs_fulltext(claim, outcome) for _, claim in citing[pmid])
                 ):
                     waiting[pmid] = outcome
                 else:
-                    settle(pmid, outcome, {})
+                    settle(pmid, outcome, no_texts)
             if len(waiting) >= FULLTEXT_FLUSH:
                 settle_waiting()
         if waiting:
