@@ -7,7 +7,7 @@ the claim passes, or states nothing the check could compare).
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -711,9 +711,15 @@ _COMPARED: tuple[tuple[str, Callable[[Claim], object], Callable[[str], str]], ..
 
 def check_conflicts(claims: Sequence[Claim]) -> dict[int, tuple[Finding, ...]]:
     """Claims that cite one PMID but state different metadata for it, by claim index."""
+    # NOTE: most PMIDs are cited once: they are counted (at C speed) and left out before any
+    # claim is grouped (#16: grouping 100,000 claims took 0.13 s, counting them 0.01 s).
+    counts = Counter([claim.pmid for claim in claims])
+    repeated = {pmid for pmid, n in counts.items() if n > 1 and pmid is not None}
+    if not repeated:
+        return {}
     by_pmid: dict[int, list[Claim]] = defaultdict(list)
     for claim in claims:
-        if claim.pmid is not None:
+        if claim.pmid in repeated:
             by_pmid[claim.pmid].append(claim)
     found: dict[int, list[Finding]] = defaultdict(list)
     for group in by_pmid.values():

@@ -77,6 +77,11 @@ class ResultLog(Sequence[Result]):
         """Where a claim of ``files[file_index]`` sits in the log."""
         return self._starts[file_index] + claim.index
 
+    def claim_at(self, position: int) -> tuple[int, Claim]:
+        """The claim at ``position``, with the index of its file in ``files``."""
+        file_index = bisect.bisect_right(self._starts, position) - 1
+        return file_index, self.files[file_index].claims[position - self._starts[file_index]]
+
     def put(self, position: int, result: Result) -> None:
         self._put(
             position,
@@ -98,7 +103,10 @@ class ResultLog(Sequence[Result]):
         the record's summary is made only when the log keeps its results. A run that keeps
         its summary alone builds no ``Result`` and no ``RecordSummary`` (#16)."""
         if not self.keep:
-            self._put(position, findings, None, (), (), None)
+            if self._offsets[position] != _UNSET:
+                raise ValueError(f"result {position} was already written")
+            self._offsets[position] = 0
+            self._tally.count(findings)
             return
         summary = record.summary() if record is not None else None
         self._put(position, findings, summary, checked.figures, checked.evidence, None)
@@ -188,9 +196,8 @@ class ResultLog(Sequence[Result]):
         if values is not None:
             record = _new(RecordSummary)
             _setattr(record, "__dict__", dict(zip(_SUMMARY_FIELDS, values, strict=True)))
-        file_index = bisect.bisect_right(self._starts, position) - 1
+        file_index, claim = self.claim_at(position)
         claims_file = self.files[file_index]
-        claim = claims_file.claims[position - self._starts[file_index]]
         suggestion = suggestion or self._suggestions.get(position)
         return Result(claim, claims_file, findings, record, figures, evidence, suggestion)
 

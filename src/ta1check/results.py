@@ -216,6 +216,8 @@ def claim_findings(
     record = outcome if isinstance(outcome, Record) else None
     fulltext = fulltexts.get(record.pmcid) if record and record.pmcid else None
     checked = check_claim(claim, outcome, fulltext)
+    if not (conflicts or claims_file.severities or claim.accept or claims_file.acceptances):
+        return checked.findings, checked  # most claims: their checks' findings as they are
     conflicting = _deviating(conflicts.get(claim.index, ()), checked.findings, record)
     findings = apply_severities(checked.findings + conflicting, claims_file.severities)
     if claim.accept or claims_file.acceptances:

@@ -8,7 +8,7 @@ for their PMC full text (at most ``FULLTEXT_FLUSH`` of them), whatever the numbe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 from .checks import check_conflicts, needs_fulltext
 from .claims import Claim, ClaimsFile
@@ -45,21 +45,38 @@ def run_checks(
     today = today or dt.date.today()
     log = ResultLog(files, keep=keep_results)
     conflicts = [check_conflicts(f.claims) for f in files]
-    citing: dict[int, list[tuple[int, Claim]]] = {}
+    # NOTE: each cited PMID's claims as their positions in the log: the first one, and any
+    # others apart (most PMIDs are cited once: an int a claim, no list or tuple; #16).
+    citing: dict[int, int] = {}
+    others: dict[int, list[int]] = {}
     #: The PMIDs cited by a claim that states a figure or a text: only their records may
     #: need their full text (``needs_fulltext``); a bare claim's never does.
     stating: set[int] = set()
     for fi, claims_file in enumerate(files):
         for claim in claims_file.claims:
-            if claim.pmid is None:
+            position = log.position(fi, claim)
+            pmid = claim.pmid
+            if pmid is None:
                 findings, checked = claim_findings(
                     claims_file, claim, None, {}, conflicts[fi], today
                 )
-                log.put_checked(log.position(fi, claim), findings, None, checked)
+                log.put_checked(position, findings, None, checked)
+                continue
+            if pmid in citing:
+                others.setdefault(pmid, []).append(position)
             else:
-                citing.setdefault(claim.pmid, []).append((fi, claim))
-                if claim.figure or claim.text:
-                    stating.add(claim.pmid)
+                citing[pmid] = position
+            if claim.figure or claim.text:
+                stating.add(pmid)
+    #: The claims of a run of one file, by position (a run of several asks the log).
+    single = files[0].claims if len(files) == 1 else None
+
+    def claims_of(pmid: int) -> Iterator[tuple[int, Claim]]:
+        """The claims citing ``pmid`` (with their file's index), in the log's order."""
+        first = citing[pmid]
+        more = others.get(pmid) if others else None
+        for position in (first,) if more is None else (first, *more):
+            yield (0, single[position]) if single is not None else log.claim_at(position)
 
     # whether the source can search is asked at the end, of the claims that want a
     # suggestion: a run where none does never imports the searches (``suggester``). A run
@@ -67,16 +84,17 @@ def run_checks(
     searching = suggest and keep_results
     wanted: list[Wanted] = []
     not_found: set[str] = set()
-    position_of = log.position
     put = log.put_checked
 
     def settle(pmid: int, outcome: Outcome, texts: Mapping[str, FullText | Unverified]) -> None:
         record = outcome if isinstance(outcome, Record) else None
-        for fi, claim in citing.pop(pmid):
+        first = citing.pop(pmid)
+        more = others.pop(pmid, None) if others else None
+        for position in (first,) if more is None else (first, *more):
+            fi, claim = (0, single[position]) if single is not None else log.claim_at(position)
             findings, checked = claim_findings(
                 files[fi], claim, outcome, texts, conflicts[fi], today
             )
-            position = position_of(fi, claim)
             put(position, findings, record, checked)
             if searching and wants_suggestion(findings):
                 wanted.append(Wanted(str(position), claim, claim.pmid))
@@ -101,7 +119,7 @@ def run_checks(
                     fulltext
                     and pmid in stating
                     and isinstance(outcome, Record)
-                    and any(needs_fulltext(claim, outcome) for _, claim in citing[pmid])
+                    and any(needs_fulltext(claim, outcome) for _, claim in claims_of(pmid))
                 ):
                     waiting[pmid] = outcome
                 else:
