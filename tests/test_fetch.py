@@ -317,10 +317,11 @@ class _FakeClock:
 )
 def test_send_gate_starts_a_write_only_a_window_after_the_one_rate_writes_before(rate, sends):
     """However late or early each request comes to the gate, a write starts no sooner than
-    the window after the end of the write ``rate`` before it, and no later than that or its
-    own arrival: the gate never waits for nothing."""
+    the window after the end of the write ``rate`` before it, nor than one interval
+    (pace / rate) after the previous one's planned slot, and no later than the latest of
+    those and its own arrival: the gate never waits for nothing."""
     clock = _FakeClock()
-    gate = SendGate(rate, 1.04, clock=clock, sleep=clock.sleep)
+    gate = SendGate(rate, 1.04, 1.05, clock=clock, sleep=clock.sleep)
     starts: list[float] = []
     ends: list[float] = []
     for late, writing in sends:
@@ -331,8 +332,41 @@ def test_send_gate_starts_a_write_only_a_window_after_the_one_rate_writes_before
             clock.now += writing
         ends.append(clock.now)
         i = len(starts) - 1
-        due = arrived if i < rate else max(arrived, ends[i - rate] + 1.04)
+        due = arrived if i == 0 else max(arrived, starts[i - 1] + 1.05 / rate)
+        if i >= rate:
+            due = max(due, ends[i - rate] + 1.04)
         assert starts[i] == pytest.approx(due, abs=1e-9)
+
+
+class _LateClock(_FakeClock):
+    """A clock whose sleeps overrun, as a thread's wake-up does on a busy machine."""
+
+    def __init__(self, lateness: list[float]) -> None:
+        super().__init__()
+        self.lateness = lateness
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds + (self.lateness.pop(0) if self.lateness else 0.0)
+
+
+@given(
+    rate=st.sampled_from([3, 10]),
+    lateness=st.lists(st.floats(min_value=0, max_value=0.01), min_size=40, max_size=40),
+)
+def test_send_gate_plans_from_its_schedule_so_late_wakes_do_not_add_up(rate, lateness):
+    """Requests queued at the gate, each woken up to 10 ms late (the margin between the pace and
+    the window), still go one per interval on average: a late wake delays its own send, never
+    the plan (spaced from each wake, 40 sends would take 40 intervals plus every lateness), and
+    no ``rate + 1`` writes ever fall within one window."""
+    clock = _LateClock(list(lateness))
+    gate = SendGate(rate, 1.04, 1.05, clock=clock, sleep=clock.sleep)
+    starts: list[float] = []
+    for _ in range(41):
+        with gate.send():
+            starts.append(clock.now)
+    interval = 1.05 / rate
+    assert starts[-1] - starts[0] <= 40 * interval + 0.01 + 1e-9
+    assert all(starts[i + rate] - starts[i] >= 1.04 - 1e-9 for i in range(len(starts) - rate))
 
 
 def test_every_send_passes_the_gate_even_past_a_limiter_that_lets_all_through(emulator):

@@ -98,21 +98,32 @@ class EntrezConfig:
         return self.base_url.rstrip("/") + "/ecitmatch.cgi"
 
 
-#: Safety margin on NCBI's one-second window. The limiter counts a request when it plans to
-#: let it go, and a thread delayed after that (the GIL, held while another thread parses a
-#: batch; a connection being opened) sends later than planned, so that ``rate + 1`` sends
-#: could fall within one server-side second. ``SendGate`` holds each send until ``rate``
-#: sends ago is at least this long past, by the clock of the sends themselves; what is left
-#: of the margin covers the way from the socket to NCBI's counter.
-WINDOW_MS = 1060
-#: The window of ``SendGate``, by the time each request has been written.
+#: NCBI's own window. The process's limiter (pyrate-limiter) counts ``rate`` requests in it: a
+#: backstop, and what a 429 fills so that every thread waits a window; ``SendGate`` paces.
+WINDOW_MS = 1000
+#: Safety margin on NCBI's one-second window, by the time each request has been written.
+#: The limiter counts a request when it plans to let it go, and a thread delayed after that
+#: (the GIL, held while another thread parses a batch; a connection being opened) sends
+#: later than planned, so that ``rate + 1`` sends could fall within one server-side second.
+#: ``SendGate`` holds each send until ``rate`` sends ago is at least this long past, by the
+#: clock of the sends themselves; what is left of the margin covers the way from the socket to
+#: NCBI's counter.
 GATE_WINDOW_MS = 1040
+#: ``SendGate`` plans one send every ``GATE_PACE_MS / rate``: a little slower than its window
+#: allows, so that a send that leaves up to ``GATE_PACE_MS - GATE_WINDOW_MS`` late (a thread
+#: woken late: the GIL's switch interval alone is 5 ms) leaves the sends after it on plan.
+#: Paced at the window itself, every late send pushed back the one ``rate`` sends later, and
+#: the lateness added up over a run. The pace is also the usual margin: at 1050 ms, on a
+#: loaded machine, the emulator (its own process, busy writing answers) once stamped 11
+#: arrivals within 0.991 s, and answered one 429.
+GATE_PACE_MS = 1060
 #: The same margin for a limit shared through Redis by several processes and runners: a request
 #: is counted in Redis a round trip before it leaves, by a process the others cannot see
 #: delayed. Two runners sharing a key drew a 429 in about 1 run of 6 at 1100 ms (2026-11-25).
 SHARED_WINDOW_MS = 1250
-#: Added by the limiter to every wait. Requests are spaced (see ``build_limiter``), so most of
-#: them wait: pyrate-limiter's default of 50 ms would slow a run by 14% (at 3 a second).
+#: Added by the limiter to every wait. Requests shared through Redis are spaced (see
+#: ``build_limiter``), so most of them wait: pyrate-limiter's default of 50 ms would slow a
+#: run by 14% (at 3 a second).
 #: NOTE: pyrate-limiter adds it to the time it records for the request too, so each request
 #: is spaced this much more from the one before: 5 ms cost 4.5% at 10 a second. Not 0: a wait
 #: that ends exactly at the window's edge could find the slot still taken, and wait 0 again.
@@ -122,17 +133,15 @@ BUFFER_MS = 1
 def build_limiter(
     rate: int, redis_url: str | None = None, api_key: str | None = None
 ) -> Limiter | FailoverLimiter:
-    """At most ``rate`` requests in any ``WINDOW_MS`` window, one per ``WINDOW_MS``/``rate``,
-    shared by every thread of the process, or, with ``redis_url``, by every process and runner
-    using that Redis server and the same API key (NCBI's limit is per key). A shared limiter
-    falls back on this process's own if Redis fails mid-run."""
-    # Spaced as well as counted: one request per 1/rate of the window, so that a window's
-    # requests do not all leave at its start. In a burst, ten answers arrive at once and the
-    # parsing they set off delayed the wake-up of the next window's requests: the limiter
-    # records a request at the time it planned to wake, so a late one looked older than it
-    # was, and two runners sharing one key drew a 429 in about 1 run of 6 (spaced: 8 of 8 passed).
-    rates = [Rate(1, WINDOW_MS // rate), Rate(rate, WINDOW_MS)]
-    local = Limiter(InMemoryBucket(rates), buffer_ms=BUFFER_MS)
+    """At most ``rate`` requests in any ``WINDOW_MS`` window, counted for every thread of the
+    process (paced by ``SendGate``), or, with ``redis_url``, one per ``SHARED_WINDOW_MS``/``rate``
+    for every process and runner using that Redis server and the same API key (NCBI's limit
+    is per key). A shared limiter falls back on this process's own if Redis fails mid-run."""
+    # Within one process ``SendGate`` spaces the requests (one per 1/rate of its window, planned
+    # from its own schedule) and bounds them by the time they are written; this limiter only
+    # counts NCBI's limit behind it. NOTE: spacing here as well (one per 106 ms) was what set
+    # the pace, about 109 ms a request with a key, since each wait counts from the last wake.
+    local = Limiter(InMemoryBucket([Rate(rate, WINDOW_MS)]), buffer_ms=BUFFER_MS)
     if redis_url is None:
         return local
     from pyrate_limiter import RedisBucket
@@ -151,6 +160,12 @@ def build_limiter(
 
     who = hashlib.sha256((api_key or "no-api-key").encode()).hexdigest()[:16]
     client = Redis.from_url(redis_url, socket_timeout=5, socket_connect_timeout=3)
+    # Spaced as well as counted across processes: one request per 1/rate of the window, so
+    # that a window's requests do not all leave at its start. In a burst, ten answers arrive at
+    # once and the parsing they set off delayed the wake-up of the next window's requests: the
+    # limiter records a request at the time it planned to wake, so a late one looked older
+    # than it was, and two runners sharing one key drew a 429 in about 1 run of 6 (spaced: 8
+    # of 8 passed).
     shared = [Rate(1, SHARED_WINDOW_MS // rate), Rate(rate, SHARED_WINDOW_MS)]
     bucket = QuietRedisBucket.init(shared, client, f"ta1check:rate:{who}")
     return FailoverLimiter(Limiter(bucket, buffer_ms=BUFFER_MS), local)
@@ -217,8 +232,9 @@ class FailoverLimiter:
 
 
 class SendGate:
-    """The last word before a request's bytes go out: at most ``rate`` sends in any
-    ``window`` seconds, timed by the sends themselves.
+    """The last word before a request's bytes go out, and what paces them: at most ``rate``
+    sends in any ``window`` seconds, timed by the sends themselves, and one planned every
+    ``pace / rate`` seconds (``pace`` defaults to ``window``).
 
     NOTE: the limiter (pyrate-limiter) records a request at the time it planned to wake it,
     not when it woke, and the request is written later still: a late one is recorded as older
@@ -226,35 +242,47 @@ class SendGate:
     1.05 s window, the tightest 11 consecutive arrivals at the emulator were 1.019 s apart
     on a quiet machine. The gate lets a request be written only once the one ``rate`` sends
     before it has been written for ``window`` seconds, so what is left to chance is the way
-    from the socket to NCBI's counter. Its window is a little shorter than the limiter's, so
-    that a late send is caught up within the limiter's window, not carried on to every
-    request after it. It sees this process only; a limit shared through Redis keeps its
-    own wider window (``SHARED_WINDOW_MS``).
+    from the socket to NCBI's counter. It sees this process only; a limit shared through
+    Redis keeps its own wider window (``SHARED_WINDOW_MS``).
+
+    NOTE: spaced by pyrate-limiter (one per 106 ms, each wait counted from the last wake plus
+    a 1 ms buffer, then the wake's own lateness), requests left 108-113 ms apart with a key:
+    20,000 PMIDs at 0.2 s took 1.21-1.29x their floor. The gate plans each send from its own
+    schedule instead: the next slot is the last one *planned* plus ``pace / rate``, so that
+    a thread that wakes late (by less than ``pace - window``) delays that send alone, never
+    the plan. A request that comes after its slot has passed goes at once and the plan
+    restarts from it: a lull is never made up for with a burst.
     """
 
     def __init__(
         self,
         rate: int,
         window: float,
+        pace: float | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.rate = rate
         self.window = window
+        self.interval = (window if pace is None else max(pace, window)) / rate
         self._clock = clock
         self._sleep = sleep
         self._written: collections.deque[float] = collections.deque(maxlen=rate)
+        self._next: float | None = None  # the planned time of the next send
         self._lock = threading.Lock()
 
     @contextlib.contextmanager
     def send(self) -> Iterator[None]:
-        """Wait for the slot, then hold it while the request is written; it counts from
-        the end of the writing."""
+        """Wait for the slot, then hold it while the request is written; the window counts
+        from the end of the writing, the plan from the slot."""
         with self._lock:
+            now = self._clock()
+            slot = now if self._next is None else max(now, self._next)
             if len(self._written) == self.rate:
-                wait = self._written[0] + self.window - self._clock()
-                if wait > 0:
-                    self._sleep(wait)
+                slot = max(slot, self._written[0] + self.window)
+            if slot > now:
+                self._sleep(slot - now)
+            self._next = slot + self.interval
             try:
                 yield
             finally:
@@ -391,7 +419,7 @@ def build_session(
         per_host=False,
         bucket_name="ncbi-eutils",
         pool_maxsize=max(config.max_in_flight, 1) + 2,
-        gate=SendGate(config.rate, GATE_WINDOW_MS / 1000),
+        gate=SendGate(config.rate, GATE_WINDOW_MS / 1000, GATE_PACE_MS / 1000),
     )
     session.mount("https://", adapter)
     session.mount("http://", adapter)
