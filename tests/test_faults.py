@@ -21,6 +21,7 @@ import pytest
 from conftest import start_redis, write
 from records import all_records
 from ta1check.pubmed.cache import RecordCache
+from ta1check.pubmed.record import RECORD_FIELDS
 
 OBYRNE, GIBBS = 29768149, 36400559
 CLAIMS = f"[[claim]]\npmid = {OBYRNE}\n\n[[claim]]\npmid = {GIBBS}\n"
@@ -86,7 +87,19 @@ def store(request, isolated, monkeypatch) -> tuple[str, str]:  # type: ignore[no
 
 
 def _envelope(body: object) -> bytes:
-    return orjson.dumps({"expires": time.time() + 3600, "body": body})
+    """A record's cache entry: ``[expires, row]`` (``cache.encode_record_entry``)."""
+    return orjson.dumps([time.time() + 3600, body])
+
+
+def _row(value: bytes) -> list[object]:
+    """The row of a stored record entry: the record's values in its fields' order."""
+    expires, row = orjson.loads(value)
+    assert isinstance(expires, float) and isinstance(row, list)
+    return row
+
+
+def _field(name: str) -> int:
+    return RECORD_FIELDS.index(name)
 
 
 def test_a_cached_record_of_another_pmid_is_refetched_not_trusted(
@@ -115,51 +128,87 @@ def test_a_cached_record_of_another_pmid_is_refetched_not_trusted(
 
 
 @pytest.mark.parametrize(
-    ("name", "body"),
+    ("name", "body", "why"),
     [
-        ("a list", ["not", "a", "record"]),
-        ("a string", "record"),
-        ("a null abstract", "null-abstract"),
-        ("authors that are numbers", "numeric-authors"),
-        ("a missing field", "missing-title"),
-        ("another format", "old-format"),
+        ("a list", ["not", "a", "record"], "Record.pmid: expected `int`, got `str`"),
+        ("a string", "record", "not a record: expected `object | array`, got `str`"),
+        ("a null abstract", "null-abstract", "Record.abstract: expected `str`, got `null`"),
+        ("a year that is a boolean", "bool-year", "Record.year: expected `int | null`, got `bool`"),
+        ("authors that are numbers", "numeric-authors", "Record.authors[0]: expected `object`"),
+        ("an author's name a number", "numeric-name", "Record.authors[1].initials: expected `str`"),
+        ("a notice without its kind", "notice-kind", "Record.notices[0]: object missing"),
+        ("a missing field", "missing-title", "Record.title: expected `str`, got `array`"),
+        ("a field too many", "extra-field", "not a record: expected `array` of length 23"),
+        ("another PMID's not-found answer", "not-found", "the not-found entry is for PMID 1"),
+        (
+            "the object form of format 6",
+            "old-format",
+            "not a record: object contains unknown field `expires`",
+        ),
     ],
 )
 def test_a_damaged_cache_entry_is_a_miss_refetched_with_a_warning(
-    run, emulator, tmp_path, store, name, body
+    run, emulator, tmp_path, store, name, body, why
 ) -> None:
+    """Whatever a record's entry holds that is not the record of its PMID, of the declared
+    type in every field, is a miss, refetched, with one warning naming the PMID and the first
+    wrong field."""
     kind, cache = store
     path = write(
         tmp_path / "c.toml", f'[[claim]]\npmid = {OBYRNE}\ncitation = "{citation_of(OBYRNE)}"\n'
     )
     assert run("check", str(path)).code == 0
-    real = orjson.loads(_get_entry(kind, cache, RecordCache.key(OBYRNE)))["body"]
+    real = _row(_get_entry(kind, cache, RecordCache.key(OBYRNE)))
+    row = orjson.loads(orjson.dumps(real))  # a copy to plant in
     if body == "null-abstract":
-        body = {**real, "abstract": None}
+        row[_field("abstract")] = None
+    elif body == "bool-year":
+        row[_field("year")] = True
     elif body == "numeric-authors":
-        body = {**real, "authors": [1, 2, 3]}
+        row[_field("authors")] = [1, 2, 3]
+    elif body == "numeric-name":
+        authors = row[_field("authors")]
+        assert isinstance(authors, list) and len(authors) > 1
+        authors[1] = {**authors[1], "initials": 7}
+    elif body == "notice-kind":
+        row[_field("notices")] = [{"pmid": 1, "reference": "x"}]
     elif body == "missing-title":
-        body = {k: v for k, v in real.items() if k != "title"}
+        del row[_field("title")]
+    elif body == "extra-field":
+        row.append("")
+    elif body == "not-found":
+        row = {"not_found": True, "pmid": 1}  # type: ignore[assignment]
     elif body == "old-format":
-        body = {**real, "format": 0}
-    _set_entry(kind, cache, RecordCache.key(OBYRNE), _envelope(body))
+        row = {"expires": time.time() + 3600, "body": dict(zip(RECORD_FIELDS, real, strict=True))}  # type: ignore[assignment]
+    else:
+        row = body
+    _set_entry(kind, cache, RecordCache.key(OBYRNE), _envelope(row))
     before = len(emulator.efetches)
     out = run("check", str(path), "--format", "json")
     assert out.code == 0, out.stderr
     assert json.loads(out.stdout)["results"][0]["status"] == "ok"
     assert len(emulator.efetches) == before + 1, name
-    if body != "old-format" and not (isinstance(body, dict) and body.get("format") == 0):
-        assert "ignored 1 cache entry" in out.stderr
+    assert "ignored 1 cache entry" in out.stderr
+    assert f"PMID {OBYRNE}: {why}" in out.stderr, out.stderr
     assert "Traceback" not in out.stderr
     # and the refetched record replaced the damaged entry
-    assert orjson.loads(_get_entry(kind, cache, RecordCache.key(OBYRNE)))["body"] == real
+    assert _row(_get_entry(kind, cache, RecordCache.key(OBYRNE))) == real
 
 
 def test_a_damaged_envelope_is_a_miss(run, emulator, tmp_path, store) -> None:
     kind, cache = store
     path = write(tmp_path / "c.toml", f"[[claim]]\npmid = {OBYRNE}\n")
     assert run("check", str(path)).code == 0
-    for value in (b"[1, 2]", b'{"expires": "soon", "body": {}}', b"\xff\x00", b"null"):
+    for value in (
+        b"[1, 2]",
+        b'{"expires": "soon", "body": {}}',
+        b'["soon", {"not_found": true, "pmid": 1}]',
+        b"[true, []]",
+        b"[1e400, []]",
+        b"\xff\x00",
+        b"null",
+        b"[" * 100_000,
+    ):
         _set_entry(kind, cache, RecordCache.key(OBYRNE), value)
         out = run("check", str(path), "--format", "json")
         assert out.code == 0, (value, out.stderr)
@@ -838,8 +887,9 @@ def test_a_huge_cache_entry_is_a_miss_not_minutes_of_decoding(run, emulator, tmp
     kind, cache = store
     path = write(tmp_path / "c.toml", f"[[claim]]\npmid = {OBYRNE}\n")
     assert run("check", str(path)).code == 0
-    real = orjson.loads(_get_entry(kind, cache, RecordCache.key(OBYRNE)))["body"]
-    _set_entry(kind, cache, RecordCache.key(OBYRNE), _envelope({**real, "title": "x" * (9 << 20)}))
+    row = _row(_get_entry(kind, cache, RecordCache.key(OBYRNE)))
+    row[_field("title")] = "x" * (9 << 20)
+    _set_entry(kind, cache, RecordCache.key(OBYRNE), _envelope(row))
     out = run("check", str(path), "--report", "json")
     assert out.code == 0, out.stderr
     assert "over 8,388,608" in out.stderr

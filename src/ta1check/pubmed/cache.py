@@ -2,9 +2,10 @@
 
 NOTE: requests-cache keys a POST by its body, so a cached efetch batch would be reused only for
 the identical set of PMIDs; adding one citation to a file would refetch the whole batch. The
-cache therefore holds one entry per PMID: the parsed record as JSON, or "not found", with its
-expiry. It lives in requests-cache's key-value storage (``SQLiteDict``, or ``RedisDict`` for a
-cache shared by many runners) without its response model: a warm run of 100,000 PMIDs spent
+cache therefore holds one entry per PMID: the parsed record as a JSON array of its values
+(``record.record_row``), or "not found", with its expiry. It lives in requests-cache's
+key-value storage (``SQLiteDict``, or ``RedisDict`` for a cache shared by many runners)
+without its response model: a warm run of 100,000 PMIDs spent
 most of its time rebuilding ``CachedResponse`` objects it did not need. Reads and writes go in
 bulk (one SQL query or Redis MGET per 500 keys). Only records from a response that parsed
 completely are written; no request, and so no API key or email, is ever stored.
@@ -12,8 +13,10 @@ completely are written; no request, and so no API key or email, is ever stored.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
+import re
 import sqlite3
 import sys
 import threading
@@ -26,11 +29,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from urllib.parse import quote
 
+import msgspec
 import orjson
 
 from ..redaction import redact, safe_url
 from .fulltext import FULLTEXT_FORMAT, FullText
-from .record import RECORD_FORMAT, Record, read_record
+from .record import (
+    RECORD_FIELDS,
+    RECORD_FORMAT,
+    Record,
+    read_record,
+    record_from_row,
+    record_row,
+    row_type,
+)
 from .validate import problem
 
 if TYPE_CHECKING:
@@ -324,6 +336,78 @@ def decode_entry(pmid: int, body: Any) -> CachedEntry:
     return record
 
 
+# --- a record's entry: ``[expires, row]`` or ``[expires, {"not_found": true, "pmid": N}]`` -------
+#
+# NOTE: the form of the entry is in its key (``RecordCache.key``: ``v<RECORD_FORMAT>r``), so an
+# entry of the object form (``{"expires", "body"}``, format 6 and before) is never read as a
+# row. Each entry is decoded by msgspec against its type in one pass: every value is checked
+# against its field's declared type (JSON's ``true`` is not an integer, ``1.0`` not an
+# integer either), a row must have exactly the record's fields, and a notice every field of
+# its own. An author's object may leave a name out (it is then empty, as ``Author()``'s
+# defaults say) and its unknown keys are ignored: the cache of a newer Author is under
+# another key.
+
+
+class _NotFoundBody(msgspec.Struct, forbid_unknown_fields=True):
+    not_found: bool
+    pmid: int
+
+
+@functools.cache
+def _record_entry() -> msgspec.json.Decoder[Any]:
+    """The decoder of a record's entry, made at the first read (msgspec compiles the type)."""
+    return msgspec.json.Decoder(tuple[float, row_type() | _NotFoundBody])  # type: ignore[misc]
+
+
+_AT = re.compile(r"^(?P<what>.*) - at `\$(?P<path>.*)`$", re.S)
+_IN_ROW = re.compile(r"^\[1\]\[(?P<index>\d+)\](?P<rest>.*)$")
+
+
+def _entry_problem(exc: msgspec.ValidationError) -> str:
+    """msgspec's refusal of an entry in the words of ``validate.Unsound``: the field first
+    found wrong (``Record.authors[0].fore_name: expected `str`, got `int```)."""
+    text = str(exc)
+    found = _AT.match(text)
+    if found is None:
+        return f"not a cache entry ({text})"
+    what, path = found["what"], found["path"]
+    what = what[:1].lower() + what[1:]
+    in_row = _IN_ROW.match(path)
+    if in_row is not None and int(in_row["index"]) < len(RECORD_FIELDS):
+        return f"Record.{RECORD_FIELDS[int(in_row['index'])]}{in_row['rest']}: {what}"
+    if path == "[1]":
+        return f"not a record: {what}"
+    return f"not a cache entry ({what} at {path or 'the top'})"
+
+
+def decode_record_entry(pmid: int, value: bytes) -> tuple[float, CachedEntry]:
+    """A record entry as the cache stores it, checked in full: its expiry and the record (or
+    not-found answer) of ``pmid``; raises ``ValueError`` naming what is wrong with anything
+    else."""
+    try:
+        expires, body = _record_entry().decode(value)
+    except msgspec.ValidationError as exc:
+        raise ValueError(_entry_problem(exc)) from None
+    except msgspec.DecodeError as exc:
+        raise ValueError(f"not JSON ({exc})") from None
+    if type(body) is tuple:
+        record = record_from_row(body)
+        if record.pmid != pmid:
+            raise ValueError(f"the entry holds the record of PMID {record.pmid}")
+        return expires, record
+    assert isinstance(body, _NotFoundBody)
+    if body.not_found is not True or body.pmid != pmid:
+        raise ValueError(f"the not-found entry is for PMID {body.pmid!r}")
+    return expires, NotFound(pmid)
+
+
+def encode_record_entry(entry: CachedEntry, expires: float) -> bytes:
+    """An entry as ``decode_record_entry`` reads it."""
+    if isinstance(entry, NotFound):
+        return orjson.dumps([expires, {"not_found": True, "pmid": entry.pmid}])
+    return orjson.dumps([expires, record_row(entry)])
+
+
 def decode_fulltext(pmcid: str, body: Any) -> FullText:
     if not isinstance(body, dict):
         raise ValueError(f"the entry is {type(body).__name__}, not a full text")
@@ -443,7 +527,8 @@ class RecordCache:
 
     @staticmethod
     def key(pmid: int) -> str:
-        return f"pubmed:{pmid}:v{RECORD_FORMAT}"
+        """A record's key: its PMID, the record's format and the entry's form ("r", a row)."""
+        return f"pubmed:{pmid}:v{RECORD_FORMAT}r"
 
     @staticmethod
     def fulltext_key(pmcid: str) -> str:
@@ -453,19 +538,23 @@ class RecordCache:
     def doi_key(doi: str) -> str:
         return f"doi:{doi.casefold()}"
 
-    def _get_json(self, keys: dict[str, Any]) -> dict[Any, Any]:
-        """Fresh entries for ``keys`` (cache key -> caller's id), their bodies as stored; an
-        entry that is not an ``{"expires", "body"}`` envelope is left out with a warning."""
+    def _get_raw(self, keys: list[str]) -> dict[str, bytes]:
+        """The entries stored under ``keys``, as stored; none when the store cannot be read."""
         if self.lost is not None:
             return {}
         try:
-            raw = self.store.get_many(list(keys))
+            return self.store.get_many(keys)
         except redis_errors() as exc:
             self._lose(exc)
             return {}
         except Exception as exc:  # an unreadable cache is a miss, never a crash
             log.warning("could not read the cache (%s); fetching instead", redact(str(exc)))
             return {}
+
+    def _get_json(self, keys: dict[str, Any]) -> dict[Any, Any]:
+        """Fresh entries for ``keys`` (cache key -> caller's id), their bodies as stored; an
+        entry that is not an ``{"expires", "body"}`` envelope is left out with a warning."""
+        raw = self._get_raw(list(keys))
         now = time.time()
         found: dict[Any, Any] = {}
         damaged: dict[str, str] = {}
@@ -521,19 +610,45 @@ class RecordCache:
         entries that are damaged, of another record format, or hold another PMID's record
         (they are refetched, with a warning): a claim is only ever checked against the record
         of its own PMID."""
-        bodies = self._get_json({self.key(p): p for p in pmids})
-        return self._decoded(bodies, decode_entry, "PMID")
+        keys = {self.key(p): p for p in pmids}
+        raw = self._get_raw(list(keys))
+        now = time.time()
+        found: dict[int, CachedEntry] = {}
+        damaged: dict[str, str] = {}
+        for key, value in raw.items():
+            pmid = keys[key]
+            if len(value) > MAX_ENTRY_BYTES:
+                damaged[f"PMID {pmid}"] = (
+                    f"the entry is {len(value):,} bytes, over {MAX_ENTRY_BYTES:,}"
+                )
+                continue
+            try:
+                expires, entry = decode_record_entry(pmid, value)
+            except Exception as exc:  # anything at all in a cache entry is a miss, not a crash
+                damaged[f"PMID {pmid}"] = _one_line(exc)
+                continue
+            if expires > now:
+                found[pmid] = entry
+        _warn_damaged(damaged)
+        return found
 
     def put_many(self, entries: Iterable[CachedEntry]) -> None:
         """Store records and not-found answers in one transaction."""
-        self._put_json(
-            (
-                self.key(e.pmid),
-                {"not_found": True, "pmid": e.pmid} if isinstance(e, NotFound) else e,
-                min(self.max_age, NOT_FOUND_MAX_AGE) if isinstance(e, NotFound) else self.max_age,
-            )
-            for e in entries
-        )
+        if self.lost is not None:
+            return
+        now = time.time()
+        items = []
+        for entry in entries:
+            max_age = self.max_age
+            if isinstance(entry, NotFound):
+                max_age = min(max_age, NOT_FOUND_MAX_AGE)
+            expires = now + max_age.total_seconds()
+            items.append((self.key(entry.pmid), encode_record_entry(entry, expires), expires))
+        if items:
+            try:
+                self.store.put_many(items)
+            except redis_errors() as exc:
+                self._lose(exc)
 
     def get_fulltexts(self, pmcids: Iterable[str]) -> dict[str, FullText]:
         bodies = self._get_json({self.fulltext_key(p): p for p in pmcids})
