@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import write
-from ta1check.claims import ClaimsError, ClaimsFile, load_claims, loads_claims
+from ta1check.claims import Claim, ClaimsError, ClaimsFile, load_claims, loads_claims
 
 #: Text a claim's strings may hold, with what trips a line-by-line reader: quotes in threes,
 #: a header or a key at what looks like a line's start, and Unicode line separators (TOML's
@@ -230,3 +230,23 @@ def test_a_large_file_loads_each_claim_at_its_header(tmp_path: Path) -> None:
     wrong = write(tmp_path / "c.toml", body + "[[claim]]\npmid = 'x'\nyear = 1\n")
     with pytest.raises(ClaimsError, match=r"c\.toml:8003: claim\[2001\]\.year: 1 is not a"):
         load_claims(wrong)
+
+
+def test_a_plain_claim_is_a_frozen_claim_equal_to_the_one_checked(tmp_path: Path) -> None:
+    """A plain claim is built without the dataclass's ``__init__`` (#16): it is a ``Claim``,
+    frozen and hashable, equal field for field to the one the checked path builds."""
+    plain = loads_claims(
+        '[[claim]]\npmid = 42\ncitation = "Chien RN et al., Hepatology (1998)"\n'
+        'figure = " 17% "\ntext = "t"\nid = "a"\ntitle = "T"\nfirst_author = "Chien RN"\n'
+        'journal = "Hepatology"\ndoi = "10.1/x"\n'
+    ).claims[0]
+    checked = loads_claims(
+        '[[claim]]\npmid = "42"\ncitation = "Chien RN et al., Hepatology (1998)"\n'
+        'figure = " 17% "\ntext = "t"\nid = "a"\ntitle = "T"\nfirst_author = "Chien RN"\n'
+        'journal = "Hepatology"\ndoi = "10.1/x"\n'
+    ).claims[0]
+    assert type(plain) is Claim
+    assert plain == checked and hash(plain) == hash(checked)
+    assert dataclasses.astuple(plain) == dataclasses.astuple(checked)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        plain.pmid = 1  # type: ignore[misc]

@@ -151,6 +151,54 @@ class Claim:
         return self.citation.year if self.citation else None
 
 
+class _PlainClaim:
+    """A plain claim (``_Loader._plain_claim``) built as a ``Claim``: the same slots, set by
+    plain attribute stores, then made a ``Claim`` (``__class__``; the layouts are the same).
+
+    NOTE: a frozen dataclass sets each field through ``object.__setattr__``: a ``Claim`` of 20
+    fields took 6 us to make, 0.6 s of loading 100,000 claims; this takes 1.2 us (#16). The
+    result is a ``Claim`` like any other, equal to the one ``Claim(...)`` makes, and frozen."""
+
+    __slots__ = Claim.__slots__
+
+    def __init__(
+        self,
+        index: int,
+        pmid_raw: str,
+        pmid: int | None,
+        citation: ParsedCitation | None,
+        figure: str | None,
+        text: str | None,
+        id: str | None,
+        title: str | None,
+        first_author: str | None,
+        journal: str | None,
+        doi: str | None,
+        line: int | None,
+    ) -> None:
+        self.index = index
+        self.pmid_raw = pmid_raw
+        self.pmid = pmid
+        self.citation = citation
+        self.figure = figure
+        self.text = text
+        self.id = id
+        self.title = title
+        self.first_author = first_author
+        self.authors: tuple[str, ...] = ()
+        self.journal = journal
+        self.year: int | None = None
+        self.doi = doi
+        self.article_line: int | None = None
+        self.line = line
+        self.accept: tuple[Acceptance, ...] = ()
+        self.volume: str | None = None
+        self.issue: str | None = None
+        self.pages: str | None = None
+        self.et_al: bool | None = None
+        self.__class__ = Claim  # type: ignore[assignment]
+
+
 @dataclass(frozen=True)
 class ClaimsFile:
     path: Path
@@ -321,8 +369,7 @@ class _Loader:
                 texts[key] = stripped
         get = texts.get
         citation = get("citation")
-        # positional, in the field order (a third cheaper than keywords: 100,000 claims)
-        return Claim(
+        claim: Claim = _PlainClaim(  # type: ignore[assignment]  # a Claim once built
             index,
             str(pmid),
             parse_pmid(pmid),
@@ -332,13 +379,11 @@ class _Loader:
             get("id"),
             get("title"),
             get("first_author"),
-            (),
             get("journal"),
-            None,
             get("doi"),
-            None,
             self.located.claim_line(index),
         )
+        return claim
 
     def _citation(self, text: str) -> ParsedCitation:
         parsed = self.citations.get(text)
