@@ -78,7 +78,7 @@ def test_a_cached_record_reads_back_equal_and_a_wrong_entry_still_fails() -> Non
     with pytest.raises(ValueError, match="title"):
         Record.from_json({k: v for k, v in body.items() if k != "title"})
     with pytest.raises(ValueError, match="extra"):
-        Record.from_json({**body, "authors": [{**Author("A").__dict__, "extra": 1}]})
+        Record.from_json({**body, "authors": [{**dataclasses.asdict(Author("A")), "extra": 1}]})
     with pytest.raises(ValueError, match="fore_name"):
         Record.from_json({**body, "authors": [{"last_name": "A"}]})
     with pytest.raises(ValueError, match=r"Record\.abstract"):

@@ -261,7 +261,12 @@ def _generate_reader(cls: type) -> Reader:
     namespace["_keys"] = lambda d: _key_problem(d, names)
     for name in names:
         lines += _field_lines(hints[name], name, f"{where}.{name}", namespace)
-    lines += ["    x = new(cls)", "    setattr(x, '__dict__', d)", "    return x"]
+    lines.append("    x = new(cls)")
+    if not hasattr(cls, "__slots__"):
+        lines.append("    setattr(x, '__dict__', d)")
+    else:  # a class with slots has no __dict__ to set
+        lines += [f"    setattr(x, {name!r}, d[{name!r}])" for name in names]
+    lines.append("    return x")
     exec("\n".join(lines) + "\n", namespace)  # built from the type hints alone, never from data
     read: Reader = namespace["read"]
     return read

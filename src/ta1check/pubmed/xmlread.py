@@ -603,9 +603,7 @@ def _authors(author_list: Any) -> tuple[tuple[Author, ...], bool]:
                 _misplaced((tag,), "Author")
         if entry.get("ValidYN") == "N":
             continue  # "not a valid name" in NLM's words: never the first author
-        author = _new(Author)  # every field given: no per-field frozen __init__
-        _set(author, "__dict__", fields)
-        authors.append(author)
+        authors.append(Author(**fields))  # slots: no __dict__ to set
     if not listed:
         return (), True
     return tuple(authors), author_list.get("CompleteYN") != "N"
