@@ -358,6 +358,12 @@ class _Loader:
         """The common claim (an integer pmid, strings that are not blank, no key that needs
         more reading) built in a few steps; None for anything else, which
         ``_checked_claim`` reads and, when wrong, reports."""
+        if len(raw) == 1:  # a bare reference: its pmid alone (most of a big file)
+            bare: Claim = _PlainClaim(  # type: ignore[assignment]  # a Claim once built
+                index, str(pmid), parse_pmid(pmid), None, None, None, None, None, None, None,
+                None, self.located.claim_line(index),
+            )  # fmt: skip
+            return bare
         texts: dict[str, str] = {}
         for key, value in raw.items():
             if key != "pmid":
