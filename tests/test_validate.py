@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import dataclasses
 
+import orjson
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus import corpus_records
 from ta1check.pubmed import validate
-from ta1check.pubmed.record import Author, Notice, Record
+from ta1check.pubmed.cache import decode_record_entry, encode_record_entry
+from ta1check.pubmed.record import RECORD_FIELDS, Author, Notice, Record
 from ta1check.pubmed.validate import problem
 
 RECORDS = sorted(corpus_records().values(), key=lambda r: r.pmid)
@@ -127,14 +129,19 @@ def test_reading_json_refuses_exactly_what_the_walk_refuses(
     assert read == built
 
 
-def _as_python(body: dict[str, object]) -> dict[str, object]:
+def _as_python(body: dict[str, object], *, defaults: bool = False) -> dict[str, object]:
     """The JSON form as Python values of the declared shapes (arrays as tuples, objects as
-    authors and notices), for the walk to judge."""
+    authors and notices), for the walk to judge; ``defaults``: an author object missing
+    names is an author with those names empty."""
     out = dict(body)
     for key, value in body.items():
         if key == "authors" and isinstance(value, list):
             out[key] = tuple(
-                Author(**a) if isinstance(a, dict) and set(a) == AUTHOR_FIELDS else a for a in value
+                Author(**a)
+                if isinstance(a, dict)
+                and (set(a) == AUTHOR_FIELDS or (defaults and set(a) <= AUTHOR_FIELDS))
+                else a
+                for a in value
             )
         elif key == "notices" and isinstance(value, list):
             out[key] = tuple(
@@ -147,3 +154,44 @@ def _as_python(body: dict[str, object]) -> dict[str, object]:
 
 AUTHOR_FIELDS = {f.name for f in dataclasses.fields(Author)}
 NOTICE_FIELDS = {f.name for f in dataclasses.fields(Notice)}
+
+
+@settings(max_examples=600, deadline=None)
+@given(
+    index=st.integers(0, len(RECORDS) - 1),
+    name=st.sampled_from(FIELDS),
+    value=JSON_WRONG,
+    nested=st.booleans(),
+    author_field=st.sampled_from(["last_name", "fore_name", "initials", "collective"]),
+)
+def test_a_cached_row_is_refused_exactly_when_the_walk_refuses_it(
+    index: int, name: str, value: object, nested: bool, author_field: str
+) -> None:
+    """The cache's row (``[expires, [values…]]``, decoded by msgspec) and the field-by-field
+    walk agree on every planted value, at the top and inside an author: a value the walk
+    finds sound is read back equal; any other is refused naming the field. An author's
+    object may leave names out: they are then empty, ``Author()``'s defaults."""
+    record = RECORDS[index]
+    expires, row = orjson.loads(encode_record_entry(record, 4e9))
+    body = dict(zip(RECORD_FIELDS, row, strict=True))
+    if nested and body["authors"]:
+        body["authors"][0][author_field] = value
+        where = f"Record.authors[0].{author_field}"
+    else:
+        body[name] = value
+        where = f"Record.{name}"
+    as_python = _as_python(body, defaults=True)
+    try:
+        built = Record(**as_python)
+    except TypeError:
+        built = None
+    walked = None if built is None else validate._dataclass_problem(built, "Record")
+    pmid = body["pmid"] if type(body["pmid"]) is int else record.pmid
+    try:
+        read = decode_record_entry(pmid, orjson.dumps([expires, list(body.values())]))
+    except ValueError as exc:
+        assert where in str(exc), (str(exc), where)
+        assert built is None or walked is not None, (where, value)
+        return
+    assert walked is None, (where, value, walked)
+    assert read == (expires, built)
