@@ -321,9 +321,10 @@ class RedisStore:
 
 
 def decode_entry(pmid: int, body: Any) -> CachedEntry:
-    """A cached record (or not-found answer) for ``pmid``, checked field by field as it is
-    built; raises ``ValueError`` for anything else. ``body`` is freshly decoded JSON: it
-    becomes the record's state."""
+    """A record (or not-found answer) for ``pmid`` in its object form (``encode_record``: an
+    index row), checked field by field as it is built; raises ``ValueError`` for anything
+    else. ``body`` is freshly decoded JSON: it becomes the record's state. The cache's own
+    entries are rows (``decode_record_entry``)."""
     if not isinstance(body, dict):
         raise ValueError(f"the entry is {type(body).__name__}, not a record")
     if body.get("not_found") is True:
