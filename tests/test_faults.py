@@ -140,6 +140,7 @@ def test_a_cached_record_of_another_pmid_is_refetched_not_trusted(
         ("a missing field", "missing-title", "Record.title: expected `str`, got `array`"),
         ("a field too many", "extra-field", "not a record: expected `array` of length 23"),
         ("another PMID's not-found answer", "not-found", "the not-found entry is for PMID 1"),
+        ("a found answer", "found", "not a record: an object that is not a not-found answer"),
         (
             "the object form of format 6",
             "old-format",
@@ -178,6 +179,8 @@ def test_a_damaged_cache_entry_is_a_miss_refetched_with_a_warning(
         row.append("")
     elif body == "not-found":
         row = {"not_found": True, "pmid": 1}  # type: ignore[assignment]
+    elif body == "found":
+        row = {"not_found": False, "pmid": OBYRNE}  # type: ignore[assignment]
     elif body == "old-format":
         row = {"expires": time.time() + 3600, "body": dict(zip(RECORD_FIELDS, real, strict=True))}  # type: ignore[assignment]
     else:

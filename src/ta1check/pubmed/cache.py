@@ -442,7 +442,9 @@ def decode_record_entry(pmid: int, value: bytes) -> tuple[float, CachedEntry]:
             raise ValueError(f"the entry holds the record of PMID {record.pmid}")
         return expires, record
     assert isinstance(body, _NotFoundBody)
-    if body.not_found is not True or body.pmid != pmid:
+    if body.not_found is not True:
+        raise ValueError("not a record: an object that is not a not-found answer")
+    if body.pmid != pmid:
         raise ValueError(f"the not-found entry is for PMID {body.pmid!r}")
     return expires, NotFound(pmid)
 
