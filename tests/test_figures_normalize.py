@@ -27,12 +27,7 @@ def every_rewrite(text: str) -> str:
     text = figures._SPACED_THOUSANDS.sub(lambda m: m.group(1) + m.group(2).replace(" ", ""), text)
     text = figures._decimal_commas(text)
     text = figures._PERCENT_WORDS.sub("%", text)
-    text = figures._FOLD.sub(
-        lambda m: (
-            f"{figures._UNITS.get(m.group(1).lower()) or figures._TEENS[m.group(1).lower()]}-fold"
-        ),
-        text,
-    )
+    text = figures._FOLD.sub(figures._fold, text)
     return figures._WORD_NUMBER.sub(lambda m: figures._word_numbers(m.group(0)), text)
 
 
@@ -78,7 +73,8 @@ def test_any_text_normalizes_as_the_long_way(text: str) -> None:
 
 
 def test_a_number_word_with_a_long_s_or_a_dotted_i_stays_a_word() -> None:
-    """The case-blind pattern takes "ſix" and "NİNE" for number words; they read as none
-    (they raised KeyError, an internal error, before #16)."""
+    """The case-blind patterns take "ſix", "NİNE" and "ſixfold" for number words; they read
+    as none (they raised KeyError, an internal error, before #16)."""
     assert normalize_numbers("ſix of NİNE patients, fıve") == "ſix of NİNE patients, fıve"
+    assert normalize_numbers("a ſixfold rise, then twofold") == "a ſixfold rise, then 2-fold"
     assert normalize_numbers("Six of nine patients") == "6 of 9 patients"

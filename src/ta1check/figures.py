@@ -241,6 +241,14 @@ _DECIMAL_DOT = lazy_compile(rf"(?<=\d)[{_MIDDLE_DOT}](?=\d)")
 _SPACED_THOUSANDS = lazy_compile(r"(?<![\d.,])(\d{1,3})((?: \d{3})+)(?!\d)")
 
 
+def _fold(m: re.Match[str]) -> str:
+    """ "twofold" as "2-fold"; a word the case-blind pattern matched that is no number word
+    ("ſixfold", with a long s) stays as printed (it raised KeyError before #16)."""
+    word = m.group(1).lower()
+    value = _UNITS.get(word) or _TEENS.get(word)
+    return f"{value}-fold" if value else m.group(0)
+
+
 def normalize_numbers(text: str) -> str:
     """Rewrite the ways numbers are printed into one: ``40·6`` and ``40,6`` to ``40.6``,
     space-separated thousands (any Unicode space) to plain digits, "per cent" to "%", dashes
@@ -266,12 +274,10 @@ def normalize_numbers(text: str) -> str:
     if _COMMA_DIGITS.search(text):
         text = _decimal_commas(text)
     lowered = _lowered(text)
-    if lowered is None or "per" in lowered:
+    if lowered is None or ("per" in lowered and "cent" in lowered):
         text = _PERCENT_WORDS.sub("%", text)
     if lowered is None or "fold" in lowered:  # "%" in place of "per cent" makes no "fold"
-        text = _FOLD.sub(
-            lambda m: f"{_UNITS.get(m.group(1).lower()) or _TEENS[m.group(1).lower()]}-fold", text
-        )
+        text = _FOLD.sub(_fold, text)
     lowered = _lowered(text)
     if lowered is None:
         return _WORD_NUMBER.sub(lambda m: _word_numbers(m.group(0)), text)
