@@ -46,6 +46,8 @@ class Result:
 
 def status_of(findings: Sequence[Finding]) -> Status:
     """What a claim's findings add up to: unverified beats the worst severity not accepted."""
+    if not findings:  # most claims
+        return Status.OK
     if any(f.code is Code.UNVERIFIED for f in findings):
         return Status.UNVERIFIED
     worst = max((f.severity for f in findings if not f.accepted), default=None)
