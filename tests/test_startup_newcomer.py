@@ -122,8 +122,12 @@ def test_a_run_whose_pmids_are_not_found_loads_no_record_checks(
     assert run("check", str(ROOT / "claims.toml")).code == 1
     code, modules = loaded(["check", str(ROOT / "claims.toml"), "-q"], whole=True)
     assert code == 1
-    assert "ta1check.suggester" in modules  # each gets its suggestion search
+    assert "ta1check.suggester" not in modules  # -q shows no suggestion: none is sought (#16)
     assert not modules & {"ta1check.design", "ta1check.journals", "rich"}
+    code, modules = loaded(["check", str(ROOT / "claims.toml"), "--format", "json"], whole=True)
+    assert code == 1
+    assert "ta1check.suggester" in modules  # a report shows each one's suggestion search
+    assert not modules & {"ta1check.design", "ta1check.journals"}
 
 
 def test_a_claim_that_states_a_sentence_is_ranked(run, emulator, tmp_path: Path) -> None:
