@@ -102,13 +102,7 @@ class ResultLog(Sequence[Result]):
         """Write the result of the claim at ``position`` from its parts (``claim_findings``):
         the record's summary is made only when the log keeps its results. A run that keeps
         its summary alone builds no ``Result`` and no ``RecordSummary`` (#16)."""
-        if not self.keep:
-            if self._offsets[position] != _UNSET:
-                raise ValueError(f"result {position} was already written")
-            self._offsets[position] = 0
-            self._tally.count(findings)
-            return
-        summary = record.summary() if record is not None else None
+        summary = record.summary() if self.keep and record is not None else None
         self._put(position, findings, summary, checked.figures, checked.evidence, None)
 
     def _put(

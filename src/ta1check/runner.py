@@ -71,12 +71,14 @@ def run_checks(
     #: The claims of a run of one file, by position (a run of several asks the log).
     single = files[0].claims if len(files) == 1 else None
 
-    def claims_of(pmid: int) -> Iterator[tuple[int, Claim]]:
-        """The claims citing ``pmid`` (with their file's index), in the log's order."""
+    def claims_of(pmid: int) -> Iterator[tuple[int, int, Claim]]:
+        """The claims citing ``pmid``, each with its position in the log and its file's
+        index, in the log's order."""
         first = citing[pmid]
         more = others.get(pmid) if others else None
         for position in (first,) if more is None else (first, *more):
-            yield (0, single[position]) if single is not None else log.claim_at(position)
+            fi, claim = (0, single[position]) if single is not None else log.claim_at(position)
+            yield position, fi, claim
 
     # whether the source can search is asked at the end, of the claims that want a
     # suggestion: a run where none does never imports the searches (``suggester``). A run
@@ -88,10 +90,7 @@ def run_checks(
 
     def settle(pmid: int, outcome: Outcome, texts: Mapping[str, FullText | Unverified]) -> None:
         record = outcome if isinstance(outcome, Record) else None
-        first = citing.pop(pmid)
-        more = others.pop(pmid, None) if others else None
-        for position in (first,) if more is None else (first, *more):
-            fi, claim = (0, single[position]) if single is not None else log.claim_at(position)
+        for position, fi, claim in claims_of(pmid):
             findings, checked = claim_findings(
                 files[fi], claim, outcome, texts, conflicts[fi], today
             )
@@ -100,6 +99,9 @@ def run_checks(
                 wanted.append(Wanted(str(position), claim, claim.pmid))
                 if record is None:
                     not_found.add(str(position))
+        del citing[pmid]
+        if others:
+            others.pop(pmid, None)
 
     waiting: dict[int, Record] = {}
 
@@ -119,7 +121,7 @@ def run_checks(
                     fulltext
                     and pmid in stating
                     and isinstance(outcome, Record)
-                    and any(needs_fulltext(claim, outcome) for _, claim in claims_of(pmid))
+                    and any(needs_fulltext(claim, outcome) for _, _, claim in claims_of(pmid))
                 ):
                     waiting[pmid] = outcome
                 else:

@@ -644,6 +644,11 @@ class RecordCache:
             expires = now + max_age.total_seconds()
             value = orjson.dumps({"expires": expires, "body": body})  # a Record as it is
             items.append((key, value, expires))
+        self._put_raw(items)
+
+    def _put_raw(self, items: list[tuple[str, bytes, float]]) -> None:
+        """Store ``(key, value, expiry)`` entries as they are, in one transaction; a lost
+        Redis is given up for the rest of the run (``_lose``)."""
         if items and self.lost is None:
             try:
                 self.store.put_many(items)
@@ -692,11 +697,7 @@ class RecordCache:
                 max_age = min(max_age, NOT_FOUND_MAX_AGE)
             expires = now + max_age.total_seconds()
             items.append((self.key(entry.pmid), encode_record_entry(entry, expires), expires))
-        if items:
-            try:
-                self.store.put_many(items)
-            except redis_errors() as exc:
-                self._lose(exc)
+        self._put_raw(items)
 
     def get_fulltexts(self, pmcids: Iterable[str]) -> dict[str, FullText]:
         bodies = self._get_json({self.fulltext_key(p): p for p in pmcids})
