@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import tomli as tomllib  # compiled: faster than the standard library's copy
-
+from . import tomlread
 from .bibfields import parse_pages, parse_part
 from .citation import ParsedCitation, parse_citation
 from .findings import Acceptance, Code, Severity
@@ -562,8 +561,8 @@ def load_claims(path: Path) -> ClaimsFile:
 def loads_claims(text: str, path: Path = Path("<claims>")) -> ClaimsFile:
     """Validate claims from TOML text."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        data = tomlread.loads(text)
+    except tomlread.TOMLDecodeError as exc:
         message = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", message)
         line = int(m.group(1)) if m else None

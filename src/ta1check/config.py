@@ -17,8 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import tomli as tomllib  # compiled: faster than the standard library's copy
-
+from . import tomlread
 from .claims import ClaimsError, suggest, type_name
 from .findings import Acceptance, Code, FailOn, Severity
 from .lazyre import lazy_compile
@@ -176,8 +175,8 @@ def find_config_file(start: Path) -> tuple[Path, str] | None:
         pyproject = directory / "pyproject.toml"
         if pyproject.is_file():
             try:
-                data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+                data = tomlread.loads(pyproject.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, tomlread.TOMLDecodeError):
                 continue
             if isinstance(data.get("tool"), dict) and "ta1check" in data["tool"]:
                 return pyproject, "tool.ta1check"
@@ -250,10 +249,10 @@ def _entry_key_line(text: str, header: int, key: str) -> int:
 def _read_file(path: Path, table: str) -> tuple[dict[str, Any], Callable[[str], int | None], str]:
     try:
         text = path.read_text(encoding="utf-8")
-        data = tomllib.loads(text)
+        data = tomlread.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
         raise ClaimsError(path, None, None, f"cannot read the config file: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
+    except tomlread.TOMLDecodeError as exc:
         raise ClaimsError(path, None, None, f"invalid TOML: {exc}") from None
     section: Any = data
     for part in table.split(".") if table else []:
