@@ -91,10 +91,28 @@ def test_most_of_the_valid_corpus_is_read_by_rtoml(monkeypatch: pytest.MonkeyPat
 
 PIECES = [
     *"\"'\\\n\r\t []{}=,.#:+-_019eExXoObBTtZz\x00\x7f\ufeff\u00e9\u2028\U0001f600 ",
-    '"""', "'''", "\r\n", "inf", "nan", "true", "1979-05-27", "07:32:00", "T07:32Z", "+01:00",
-    "\\u", "\\U", "\\x", "\\e", "[a.b]\n", "[a]\n", "[[a]]\n", "[[a.b]]\n", "a.b = 1\n",
-    "= {x = 1}\n", " # c\n",
-]  # fmt: skip
+    '"""',
+    "'''",
+    "\r\n",
+    "inf",
+    "nan",
+    "true",
+    "1979-05-27",
+    "07:32:00",
+    "T07:32Z",
+    "+01:00",
+    "\\u",
+    "\\U",
+    "\\x",
+    "\\e",
+    "[a.b]\n",
+    "[a]\n",
+    "[[a]]\n",
+    "[[a.b]]\n",
+    "a.b = 1\n",
+    "= {x = 1}\n",
+    " # c\n",
+]
 VALID_TEXTS = [corpus_text(p) for p in FILES if p.parts[-3:-1] != ("invalid", "encoding")]
 
 
@@ -139,7 +157,7 @@ def basic_string(text: str) -> str:
     """A TOML basic string of ``text``, escaped as a writer might (each way TOML allows)."""
     out = []
     for ch in text:
-        if ch == '"' or ch == "\\":
+        if ch in {'"', "\\"}:
             out.append("\\" + ch)
         elif ch == "\n":
             out.append("\\n")
@@ -204,9 +222,21 @@ def float_text(x: float) -> str:
 FLOATS = st.one_of(
     st.floats().map(float_text),
     st.sampled_from(
-        ["+nan", "-nan", "-0.0", "+0.0", "1e400", "-1e400", "1e-400", "1.7976931348623159e308",
-         "4.9e-324", "6.02_214e+23", "1E5", "3.1415926535897932384626433832795028841971"]
-    ),  # fmt: skip
+        [
+            "+nan",
+            "-nan",
+            "-0.0",
+            "+0.0",
+            "1e400",
+            "-1e400",
+            "1e-400",
+            "1.7976931348623159e308",
+            "4.9e-324",
+            "6.02_214e+23",
+            "1E5",
+            "3.1415926535897932384626433832795028841971",
+        ]
+    ),
     st.builds(
         "{}.{}e{}".format,
         st.integers(0, 10**20),
@@ -268,12 +298,8 @@ def values(depth: int) -> st.SearchStrategy[str]:
     array = st.tuples(st.lists(inner, max_size=4), sep, st.sampled_from(["", ",", ",\n"])).map(
         lambda t: "[" + t[1].join(t[0]) + (t[2] if t[0] else "") + "]"
     )
-    pair = st.tuples(key_text(), st.sampled_from([" = ", "=", " =\n", "\n= "]), inner).map(
-        "".join
-    )
-    table = st.tuples(st.lists(pair, max_size=3), sep).map(
-        lambda t: "{" + t[1].join(t[0]) + "}"
-    )
+    pair = st.tuples(key_text(), st.sampled_from([" = ", "=", " =\n", "\n= "]), inner).map("".join)
+    table = st.tuples(st.lists(pair, max_size=3), sep).map(lambda t: "{" + t[1].join(t[0]) + "}")
     return st.one_of(SCALARS, array, table)
 
 
@@ -319,8 +345,9 @@ def claims_documents(draw: st.DrawFn) -> str:
         if draw(st.booleans()):
             block.append(f"figure = {draw(st.one_of(string_value(), FLOATS))}")
         if draw(st.booleans()):
-            block.append(f"accept = [{{code = {draw(string_value())}, until = "
-                         f"{draw(datetime_value())}}}]")  # fmt: skip
+            block.append(
+                f"accept = [{{code = {draw(string_value())}, until = {draw(datetime_value())}}}]"
+            )
         if draw(st.booleans()):
             block.append("[[claim.accept]]")
             block.append(f"code = {draw(string_value())}")
