@@ -56,10 +56,11 @@ _NEWLINE_THEN_EQUALS = lazy_compile(r"\n[ \t\r]*=")
 _TABLE_HEADER = lazy_compile(r"\n[ \t]*\[(?!\[)")
 _DOTTED_HEADER = lazy_compile(r"\n[ \t]*\[[^\n]*\.")
 _FIRST_DOTTED_HEADER = lazy_compile(r"[ \t]*\[[^\n]*\.")
-#: Class 5: a time of day after a date and before an offset, as TOML writes one (rtoml reads
-#: no other form as an offset date-time: a one-digit hour, ``+0530`` or a space before the
-#: offset is refused by both).
-_OFFSET_DATETIME = lazy_compile(r"[0-9][Tt ][0-9][0-9]:[0-9][0-9](?:[:.][0-9]+)*[Zz+-]")
+#: Class 5: the end of an offset date-time's time of day, from its minutes' colon on; searched
+#: for first because a pattern that starts with a literal is searched at C speed (one that
+#: starts with a class of characters took 0.04 s on the bare file of 100,000 claims).
+_TIME_THEN_OFFSET = lazy_compile(r":[0-9][0-9](?:[:.][0-9]+)*[Zz+-]")
+_DIGITS = "0123456789"
 
 
 def loads(text: str) -> dict[str, Any]:
@@ -71,7 +72,7 @@ def loads(text: str) -> dict[str, Any]:
         data: dict[str, Any] = read(text)
     except Exception:  # any failure of rtoml: tomli has the final word
         return tomli.loads(text)
-    if _OFFSET_DATETIME.search(text):
+    if _has_offset_datetime(text):
         _tomli_offsets(data)
     return data
 
@@ -100,14 +101,35 @@ def _needs_tomli(text: str) -> bool:
 
 def _table_after_dotted_header(text: str) -> bool:
     """Whether a ``[table]`` header line comes after a header line holding a dot (class 4)."""
+    if text.count("[") == 2 * text.count("[["):
+        return False  # every '[' is in a '[[': no [table] (a claims file of [[claim]] only)
     last = -1
     for m in _TABLE_HEADER.finditer(text):
         last = m.start()
     if last < 0:
-        return False  # a claims file of [[claim]] headers only
+        return False
     if _FIRST_DOTTED_HEADER.match(text):
         return True
     return _DOTTED_HEADER.search(text, 0, last) is not None
+
+
+def _has_offset_datetime(text: str) -> bool:
+    """Whether the text may hold an offset date-time (class 5): a date's last digit, ``T``,
+    ``t`` or a space, the hour, then ``:MM`` (seconds and their fraction or not) and ``Z``,
+    ``z``, ``+`` or ``-``. rtoml reads no other form as one: a one-digit hour, ``+0530`` or a
+    space before the offset are refused by both parsers. Citations' ``27:41-50`` (volume and
+    pages) are looked at and passed over."""
+    for m in _TIME_THEN_OFFSET.finditer(text):
+        at = m.start()
+        if (
+            at >= 4
+            and text[at - 1] in _DIGITS
+            and text[at - 2] in _DIGITS
+            and text[at - 3] in "Tt "
+            and text[at - 4] in _DIGITS
+        ):
+            return True
+    return False
 
 
 def _tomli_offsets(node: dict[str, Any] | list[Any]) -> None:
