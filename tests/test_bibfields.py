@@ -141,9 +141,9 @@ def test_other_initials_of_a_co_author_are_a_warning() -> None:
 
 
 def test_nlm_truncated_list_allows_more_names() -> None:
-    import dataclasses
+    import msgspec
 
-    record = dataclasses.replace(RECORDS[GIBBS], authors_complete=False)
+    record = msgspec.structs.replace(RECORDS[GIBBS], authors_complete=False)
     claim = gibbs('authors = ["Gibbs D", "McGahan BG", "Ropper AE", "Xu DS", "Lee K"]')
     assert findings(claim, {GIBBS: record}) == []
 
@@ -183,10 +183,10 @@ def test_page_forms(stated: str, record: str, agree: bool) -> None:
 
 def test_supplements_parts_and_double_issues() -> None:
     base = RECORDS[GIBBS]
-    import dataclasses
+    import msgspec
 
     def with_(volume: str, issue: str) -> dict[int, Record]:
-        return {GIBBS: dataclasses.replace(base, volume=volume, issue=issue)}
+        return {GIBBS: msgspec.structs.replace(base, volume=volume, issue=issue)}
 
     ok = [
         ("27 Pt 1", "", 'volume = "27"'),
@@ -209,9 +209,9 @@ def test_supplements_parts_and_double_issues() -> None:
 
 
 def test_a_record_without_pages_is_never_contradicted() -> None:
-    import dataclasses
+    import msgspec
 
-    record = dataclasses.replace(RECORDS[GIBBS], pages="", issue="")
+    record = msgspec.structs.replace(RECORDS[GIBBS], pages="", issue="")
     assert findings(gibbs('pages = "61-76"\nissue = "1"'), {GIBBS: record}) == []
 
 

@@ -138,7 +138,7 @@ def test_a_cached_record_of_another_pmid_is_refetched_not_trusted(
         ("an author's name a number", "numeric-name", "Record.authors[1].initials: expected `str`"),
         ("a notice without its kind", "notice-kind", "Record.notices[0]: object missing"),
         ("a missing field", "missing-title", "Record.title: expected `str`, got `array`"),
-        ("a field too many", "extra-field", "not a record: expected `array` of length 23"),
+        ("a field too many", "extra-field", "not a record: expected `array` of at most length 23"),
         ("another PMID's not-found answer", "not-found", "the not-found entry is for PMID 1"),
         ("a found answer", "found", "not a record: an object that is not a not-found answer"),
         (

@@ -11,6 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -119,7 +120,7 @@ def test_a_records_summary_is_its_fields_on_the_real_corpus() -> None:
     names = [f.name for f in dataclasses.fields(RecordSummary)]
     real = list(corpus_records().values())
     odd = [  # a blank abstract; an author without initials, one without a surname
-        dataclasses.replace(
+        msgspec.structs.replace(
             r,
             abstract=" \n",
             authors=(Author(last_name="Smith"), Author(initials="JK"), *r.authors),

@@ -20,7 +20,7 @@ from emulator import real_records
 from ta1check.pubmed import xmlread
 from ta1check.pubmed.files import _WRAP_HEAD, _elements, _read_prolog
 from ta1check.pubmed.parse import BadResponse, _offline_handler, parse_pubmed_xml, parse_with_entrez
-from ta1check.pubmed.record import Record, encode_record
+from ta1check.pubmed.record import RECORD_FIELDS, Record, encode_record
 from ta1check.pubmed.xmlread import NotPlain, read_document
 
 HEAD = (
@@ -62,7 +62,7 @@ def differences(expected: list[tuple[int, Record]], got: list[tuple[int, Record]
     mine = dict(got)
     for pmid, record in expected:
         other = mine.get(pmid)
-        for name in Record.__dataclass_fields__:
+        for name in RECORD_FIELDS:
             a, b = getattr(record, name), getattr(other, name, None)
             if a != b:
                 found.append(f"PMID {pmid} {name}: {a!r:.200} != {b!r:.200}")

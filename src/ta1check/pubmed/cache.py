@@ -39,9 +39,7 @@ from .record import (
     RECORD_FORMAT,
     Record,
     read_record,
-    record_from_row,
     record_row,
-    row_type,
 )
 from .validate import problem
 
@@ -386,27 +384,25 @@ def decode_entry(pmid: int, body: Any) -> CachedEntry:
 #
 # NOTE: the form of the entry is in its key (``RecordCache.key``: ``v<RECORD_FORMAT>r``), so an
 # entry of the object form (``{"expires", "body"}``, format 6 and before) is never read as a
-# row. Each entry is decoded by msgspec against its type in one pass: every value is checked
-# against its field's declared type (JSON's ``true`` is not an integer, ``1.0`` not an
-# integer either), a row must have exactly the record's fields, and a notice every field of
-# its own. An author's object may leave a name out (it is then empty, as ``Author()``'s
-# defaults say) and its unknown keys are ignored: the cache of a newer Author is under
-# another key.
-
-
-class _NotFoundBody(msgspec.Struct, forbid_unknown_fields=True):
-    not_found: bool
-    pmid: int
+# row. Each entry is decoded by msgspec against its type in one pass, into the ``Record``
+# itself: every value is checked against its field's declared type (JSON's ``true`` is not an
+# integer, ``1.0`` not an integer either), a row may not have more values than the record has
+# fields (the last ones, which have defaults, may be left out: this program always writes
+# them), and a notice must have every field of its own. An author's object may leave a name out
+# (it is then empty, as ``Author()``'s defaults say) and its unknown keys are ignored: the
+# cache of a newer Author is under another key.
 
 
 @functools.cache
 def _record_entry() -> msgspec.json.Decoder[Any]:
     """The decoder of a record's entry, made at the first read (msgspec compiles the type)."""
-    return msgspec.json.Decoder(tuple[float, row_type() | _NotFoundBody])  # type: ignore[misc]
+    return msgspec.json.Decoder(tuple[float, Record | dict[str, Any]])
 
 
 _AT = re.compile(r"^(?P<what>.*) - at `\$(?P<path>.*)`$", re.S)
 _IN_ROW = re.compile(r"^\[1\]\[(?P<index>\d+)\](?P<rest>.*)$")
+_NOT_FOUND_KEYS = ("not_found", "pmid")
+_TOO_LONG = "Expected `array` of at most length"
 
 
 def _entry_problem(exc: msgspec.ValidationError) -> str:
@@ -415,6 +411,8 @@ def _entry_problem(exc: msgspec.ValidationError) -> str:
     text = str(exc)
     found = _AT.match(text)
     if found is None:
+        if text.startswith(_TOO_LONG):  # msgspec names no place: only a row has a most
+            return f"not a record: {text[:1].lower()}{text[1:]}"
         return f"not a cache entry ({text})"
     what, path = found["what"], found["path"]
     what = what[:1].lower() + what[1:]
@@ -424,6 +422,19 @@ def _entry_problem(exc: msgspec.ValidationError) -> str:
     if path == "[1]":
         return f"not a record: {what}"
     return f"not a cache entry ({what} at {path or 'the top'})"
+
+
+def _not_found(pmid: int, body: dict[str, Any]) -> NotFound:
+    """The not-found answer an entry's object must be: exactly ``{"not_found": true, "pmid":
+    <pmid>}``."""
+    unknown = next((key for key in body if key not in _NOT_FOUND_KEYS), None)
+    if unknown is not None:
+        raise ValueError(f"not a record: object contains unknown field `{unknown}`")
+    if body.get("not_found") is not True:
+        raise ValueError("not a record: an object that is not a not-found answer")
+    if body.get("pmid") != pmid or type(body.get("pmid")) is not int:
+        raise ValueError(f"the not-found entry is for PMID {body.get('pmid')!r}")
+    return NotFound(pmid)
 
 
 def decode_record_entry(pmid: int, value: bytes) -> tuple[float, CachedEntry]:
@@ -436,17 +447,11 @@ def decode_record_entry(pmid: int, value: bytes) -> tuple[float, CachedEntry]:
         raise ValueError(_entry_problem(exc)) from None
     except msgspec.DecodeError as exc:
         raise ValueError(f"not JSON ({exc})") from None
-    if type(body) is tuple:
-        record = record_from_row(body)
-        if record.pmid != pmid:
-            raise ValueError(f"the entry holds the record of PMID {record.pmid}")
-        return expires, record
-    assert isinstance(body, _NotFoundBody)
-    if body.not_found is not True:
-        raise ValueError("not a record: an object that is not a not-found answer")
-    if body.pmid != pmid:
-        raise ValueError(f"the not-found entry is for PMID {body.pmid!r}")
-    return expires, NotFound(pmid)
+    if type(body) is Record:
+        if body.pmid != pmid:
+            raise ValueError(f"the entry holds the record of PMID {body.pmid}")
+        return expires, body
+    return expires, _not_found(pmid, body)
 
 
 def encode_record_entry(entry: CachedEntry, expires: float) -> bytes:

@@ -16,6 +16,8 @@ import typing
 from collections.abc import Callable
 from typing import Any
 
+import msgspec
+
 _HINTS: dict[type, dict[str, Any]] = {}
 
 
@@ -26,10 +28,25 @@ def _hints(cls: type) -> dict[str, Any]:
     return hints
 
 
+def _is_frozen_type(hint: object) -> bool:
+    """Whether ``hint`` is a class whose values this module checks field by field: a
+    dataclass or a msgspec ``Struct`` (``Record``)."""
+    return isinstance(hint, type) and (
+        dataclasses.is_dataclass(hint) or issubclass(hint, msgspec.Struct)
+    )
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields of a dataclass or a ``Struct``, in the order the class declares them."""
+    if issubclass(cls, msgspec.Struct):
+        return cls.__struct_fields__
+    return tuple(f.name for f in dataclasses.fields(cls))  # type: ignore[arg-type]
+
+
 def problem(value: object) -> str | None:
-    """What is wrong with a dataclass instance's field values (None when each matches its
-    declared type, recursively)."""
-    if not dataclasses.is_dataclass(value) or isinstance(value, type):
+    """What is wrong with a dataclass (or ``Struct``) instance's field values (None when each
+    matches its declared type, recursively)."""
+    if isinstance(value, type) or not _is_frozen_type(type(value)):
         return f"not a dataclass instance: {type(value).__name__}"
     if _sound(type(value))(value):
         return None
@@ -62,12 +79,12 @@ def _generate(cls: type) -> Sound:
     hints = _hints(cls)
     for hint in hints.values():  # nested dataclasses first, so that their checks are inlined
         for arg in (hint, *typing.get_args(hint)):
-            if isinstance(arg, type) and dataclasses.is_dataclass(arg) and arg is not cls:
+            if _is_frozen_type(arg) and arg is not cls:
                 _sound(arg)
     tests = ["type(v) is cls"]
-    for i, f in enumerate(dataclasses.fields(cls)):
+    for i, field in enumerate(_field_names(cls)):
         name = f"f{i}"
-        tests.append(_inline(hints[f.name], f"v.{f.name}", name, namespace))
+        tests.append(_inline(hints[field], f"v.{field}", name, namespace))
     source = "def sound(v):\n    return (\n        " + "\n        and ".join(tests) + "\n    )\n"
     exec(source, namespace)  # built from the type hints alone, never from data
     sound: Sound = namespace["sound"]
@@ -90,7 +107,7 @@ def _inline(hint: Any, expr: str, name: str, namespace: dict[str, Any]) -> str:
         return f"isinstance({expr}, bool)"
     if set(options) == {int, type(None)}:
         return f"({expr} is None or (isinstance({expr}, int) and not isinstance({expr}, bool)))"
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint) and hint in _SOUND:
+    if _is_frozen_type(hint) and hint in _SOUND:
         namespace[name] = _SOUND[hint]
         return f"{name}({expr})"
     args = typing.get_args(hint)
@@ -129,7 +146,7 @@ def _compile(hint: Any) -> Sound:
             and len(value) == len(parts)
             and all(c(i) for c, i in zip(parts, value, strict=True))
         )
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+    if _is_frozen_type(hint):
 
         def nested(value: object) -> bool:  # looked up when used: a type may refer to itself
             return _sound(hint)(value)
@@ -150,8 +167,8 @@ def _compile(hint: Any) -> Sound:
 
 def _dataclass_problem(value: object, where: str) -> str | None:
     hints = _hints(type(value))
-    for f in dataclasses.fields(value):  # type: ignore[arg-type]
-        found = _problem(getattr(value, f.name), hints[f.name], f"{where}.{f.name}")
+    for field in _field_names(type(value)):
+        found = _problem(getattr(value, field), hints[field], f"{where}.{field}")
         if found is not None:
             return found
     return None
@@ -183,7 +200,7 @@ def _problem(value: object, hint: Any, where: str) -> str | None:
             if found is not None:
                 return found
         return None
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+    if _is_frozen_type(hint):
         if type(value) is not hint:
             return f"{where}: expected {hint.__name__}, got {type(value).__name__}"
         return _dataclass_problem(value, where)
@@ -235,7 +252,7 @@ def reader(cls: type) -> Reader:
 
 def _generate_reader(cls: type) -> Reader:
     hints = _hints(cls)
-    names = [f.name for f in dataclasses.fields(cls)]
+    names = list(_field_names(cls))
     namespace: dict[str, Any] = {
         "cls": cls,
         "NAMES": frozenset(names),
@@ -261,6 +278,11 @@ def _generate_reader(cls: type) -> Reader:
     namespace["_keys"] = lambda d: _key_problem(d, names)
     for name in names:
         lines += _field_lines(hints[name], name, f"{where}.{name}", namespace)
+    if issubclass(cls, msgspec.Struct):  # built in C from the checked values
+        lines.append("    return cls(**d)")
+        exec("\n".join(lines) + "\n", namespace)  # built from the type hints alone
+        built: Reader = namespace["read"]
+        return built
     lines.append("    x = new(cls)")
     if not hasattr(cls, "__slots__"):
         lines.append("    setattr(x, '__dict__', d)")
@@ -324,10 +346,10 @@ def _field_lines(hint: Any, name: str, where: str, namespace: dict[str, Any]) ->
                 f"            raise Unsound({expected!r})",
                 f"    d[{key}] = tuple(x)",
             ]
-        if isinstance(item, type) and dataclasses.is_dataclass(item):
+        if _is_frozen_type(item):
             namespace[f"read_{name}"] = reader(item)
             return [*head, *_nested(f"tuple([read_{name}(i) for i in x])", key, where)]
-    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+    if _is_frozen_type(hint):
         namespace[f"read_{name}"] = reader(hint)
         return _nested(f"read_{name}(d[{key}])", key, where)
     raise TypeError(f"{where}: no reader for a field of type {hint!r}")

@@ -575,8 +575,6 @@ def _date_text(date: dict[Any, Any]) -> str:
 
 
 _AUTHOR_OTHERS = frozenset({"AffiliationInfo", "Identifier", "Suffix"})
-_new = object.__new__
-_set = object.__setattr__
 #: An Author's name parts, by the ``Author`` field each fills.
 _NAME_PARTS = {
     "LastName": "last_name",
@@ -685,7 +683,7 @@ def _article(element: Any) -> Record:
     ) or ids.get("doi")
     authors, complete = _authors(art.get("AuthorList"))
     pagination = _children(art.get("Pagination"), "Pagination")
-    return _record(
+    return Record(
         pmid=int(_text(citation["PMID"])),
         title=_title_text(_text(art.get("ArticleTitle")))
         or _title_text(_text(art.get("VernacularTitle"))),
@@ -718,20 +716,6 @@ def _article(element: Any) -> Record:
     )
 
 
-_RECORD_FIELDS = tuple(Record.__dataclass_fields__)
-
-
-def _record(**fields: Any) -> Record:
-    """``Record(**fields)`` without the frozen dataclass's per-field ``__init__`` (every field
-    is given, in the order the class declares them: orjson writes a record's ``__dict__`` in
-    its order, ``record.encode_record``)."""
-    if tuple(fields) != _RECORD_FIELDS:
-        return Record(**fields)
-    record = _new(Record)
-    _set(record, "__dict__", fields)
-    return record
-
-
 def _single_year(date: Any) -> int | None:
     fields = _children(date, "" if date is None else date.tag)
     years = _date_years(fields) if fields else ()
@@ -753,7 +737,7 @@ def _book(element: Any) -> Record:
     ids = _ids(_children(top.get("PubmedBookData"), "PubmedBookData").get("ArticleIdList"))
     lists = _all(doc_element, "AuthorList") or _all(book_element, "AuthorList")
     authors, complete = _authors(lists[0] if lists else None)
-    return _record(
+    return Record(
         pmid=int(_text(doc["PMID"])),
         title=_title_text(_text(doc.get("ArticleTitle")))
         or _title_text(_text(book.get("BookTitle"))),
