@@ -2,11 +2,11 @@
 
 NOTE: requests-cache keys a POST by its body, so a cached efetch batch would be reused only for
 the identical set of PMIDs; adding one citation to a file would refetch the whole batch. The
-cache therefore holds one entry per PMID: the parsed record as a JSON array of its values
-(``record.record_row``), or "not found", with its expiry. It lives in requests-cache's
-key-value storage (``SQLiteDict``, or ``RedisDict`` for a cache shared by many runners)
-without its response model: a warm run of 100,000 PMIDs spent
-most of its time rebuilding ``CachedResponse`` objects it did not need. Reads and writes go in
+cache therefore holds one entry per PMID: the parsed record as the JSON array of its values
+(a row: ``Record`` is an array-like msgspec ``Struct``), or "not found", with its expiry. It
+lives in requests-cache's key-value storage (``SQLiteDict``, or ``RedisDict`` for a cache
+shared by many runners) without its response model: a warm run of 100,000 PMIDs spent most
+of its time rebuilding ``CachedResponse`` objects it did not need. Reads and writes go in
 bulk (one SQL query or Redis MGET per 500 keys). Only records from a response that parsed
 completely are written; no request, and so no API key or email, is ever stored.
 """
@@ -39,7 +39,6 @@ from .record import (
     RECORD_FORMAT,
     Record,
     read_record,
-    record_row,
 )
 from .validate import problem
 
@@ -458,7 +457,7 @@ def encode_record_entry(entry: CachedEntry, expires: float) -> bytes:
     """An entry as ``decode_record_entry`` reads it."""
     if isinstance(entry, NotFound):
         return orjson.dumps([expires, {"not_found": True, "pmid": entry.pmid}])
-    return orjson.dumps([expires, record_row(entry)])
+    return msgspec.json.encode([expires, entry])  # the record as its row (array-like)
 
 
 def decode_fulltext(pmcid: str, body: Any) -> FullText:

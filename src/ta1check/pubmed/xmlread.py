@@ -601,7 +601,7 @@ def _authors(author_list: Any) -> tuple[tuple[Author, ...], bool]:
                 _misplaced((tag,), "Author")
         if entry.get("ValidYN") == "N":
             continue  # "not a valid name" in NLM's words: never the first author
-        authors.append(Author(**fields))  # slots: no __dict__ to set
+        authors.append(Author(**fields))
     if not listed:
         return (), True
     return tuple(authors), author_list.get("CompleteYN") != "N"
