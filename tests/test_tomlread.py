@@ -9,8 +9,10 @@ from __future__ import annotations
 import contextlib
 import math
 from datetime import date, datetime, time, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 import tomli
@@ -51,7 +53,12 @@ def outcome(read: Any, text: str) -> Any:
 
 
 def assert_as_tomli(text: str) -> None:
-    assert outcome(tomlread.loads, text) == outcome(tomli.loads, text), repr(text)
+    """The reader's answer is tomli's, read whole and with the ``claim`` tables in batches
+    (of two, so that a small text makes several)."""
+    expected = outcome(tomli.loads, text)
+    assert outcome(tomlread.loads, text) == expected, repr(text)
+    with mock.patch.object(tomlread, "BATCH", 2):
+        assert outcome(partial(tomlread.loads, array="claim"), text) == expected, repr(text)
 
 
 def corpus_text(path: Path) -> str:
@@ -363,6 +370,69 @@ def test_generated_claims_files(text: str) -> None:
     assert_as_tomli(text)
 
 
+# -- The claims tables read in batches ----------------------------------------------------
+
+BATCH_CASES = [
+    "[[claim]]\npmid = 1\n[[claim]]\npmid = 2\n[[claim]]\npmid = 3\n",
+    '[article]\ntitle = "T"\n\n[[claim]]\npmid = 1\n\n[[claim]]\npmid = 2\n[[claim]]\npmid = 3',
+    # tables that are not each a header line and its own keys: read whole
+    "[[claim]]\npmid = 1\n[[claim]]\n[[claim]]\npmid = 3\n",
+    "[[claim]]\npmid = 1\n[claim.accept]\ncode = 1\n[[claim]]\npmid = 2\n",
+    "[[claim]]\npmid = 1\n[other]\na = 1\n[[claim]]\npmid = 2\n[[claim]]\npmid = 3\n",
+    "[[claim]]\npmid = 1\n  [other]\na = 1\n[[claim]]\npmid = 2\n[[claim]]\npmid = 3\n",
+    "[[claim]]\npmid = 1\n[[claim]]\npmid = 2\n[[other]]\n[[claim]]\npmid = 3\n",
+    "[[claim]]\na = [\n[1]]\n[[claim]]\npmid = 2\n[[claim]]\npmid = 3\n",
+    '[[claim]]\nt = """\n[[claim]]\nx = 1\n"""\n[[claim]]\npmid = 2\n',
+    "[[claim]]\nt = '''\n[[claim]]\nx = 1\n'''\n[[claim]]\npmid = 2\n",
+    # the head already has the array, or a table of that name, or a key
+    "claim = []\n[[claim]]\npmid = 1\n[[claim]]\npmid = 2\n",
+    "[[claim]] # one\npmid = 0\n[[claim]]\npmid = 1\n[[claim]]\npmid = 2\n",
+    "[claim]\npmid = 0\n[[claim]]\npmid = 1\n[[claim]]\npmid = 2\n",
+    "claim.pmid = 0\n[[claim]]\npmid = 1\n",
+    "[x]\nclaim = 1\n[[claim]]\npmid = 1\n[[claim]]\npmid = 2\n",
+    # a table's error, a head's error: tomli's, at its line in the whole text
+    "[[claim]]\npmid = 1\n[[claim]]\npmid = 2\npmid = 3\n[[claim]]\npmid = 4\n",
+    "[[claim]]\npmid = 1\n[[claim]]\npmid = \n[[claim]]\npmid = 4\n",
+    "a = [\n[[claim]]\npmid = 1\n[[claim]]\npmid = 2\n",
+    "a = 1\na = 2\n[[claim]]\npmid = 1\n[[claim]]\npmid = 2\n",
+    # line ends: CRLF headers are not split at; a CR before a header's LF stays in its table
+    "[[claim]]\r\npmid = 1\r\n[[claim]]\r\npmid = 2\r\n",
+    "[[claim]]\npmid = 1\r\n[[claim]]\npmid = 2\r",
+    "[[claim]]\npmid = 1 # c\r\n[[claim]]\npmid = 2\n",
+    # offset date-times in the tables of several batches
+    "[[claim]]\nu = 2030-01-01T00:00:00Z\n[[claim]]\nu = 2030-01-01 00:00+01:00\n[[claim]]\n"
+    "u = [2030-01-01T00:00:00-00:30]\n",
+]
+
+
+@pytest.mark.parametrize("text", BATCH_CASES)
+def test_claims_tables_read_in_batches(text: str) -> None:
+    assert_as_tomli(text)
+
+
+def test_a_long_claims_file_is_read_in_batches_as_tomli_reads_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Several batches of the default size, their tables in order: rtoml's own document
+    never holds more than one batch."""
+    text = '[article]\ntitle = "T"\n\n' + "".join(
+        f'[[claim]]\npmid = {i}\ncitation = "Smith J. T. Lancet. 2005;{i}:41-50."\n'
+        + (f"until = 2030-01-{i % 28 + 1:02d}T10:00:00+01:00\n" if i % 7 == 0 else "\n")
+        for i in range(2 * tomlread.BATCH + 11)
+    )
+    sizes = []
+    real = tomlread._rtoml()
+    assert real is not None
+
+    def counted(part: str) -> dict[str, Any]:
+        sizes.append(part.count("[[claim]]"))
+        return real(part)
+
+    monkeypatch.setattr(tomlread, "_rtoml", lambda: counted)
+    assert outcome(partial(tomlread.loads, array="claim"), text) == outcome(tomli.loads, text)
+    assert sizes == [0, tomlread.BATCH, tomlread.BATCH, 11]
+
+
 # -- The claims loader, through the reader ------------------------------------------------
 
 
@@ -416,7 +486,7 @@ def test_claims_loader_gives_tomlis_answer(text: str, monkeypatch: pytest.Monkey
     """The claims loader's claims, or its one-line error, are those it gives reading through
     tomli alone."""
     through_reader = claims_outcome(text)
-    monkeypatch.setattr(tomlread, "loads", tomli.loads)
+    monkeypatch.setattr(tomlread, "loads", lambda text, **_: tomli.loads(text))
     assert through_reader == claims_outcome(text)
 
 

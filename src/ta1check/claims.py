@@ -566,7 +566,7 @@ def load_claims(path: Path) -> ClaimsFile:
 def loads_claims(text: str, path: Path = Path("<claims>")) -> ClaimsFile:
     """Validate claims from TOML text."""
     try:
-        data = tomlread.loads(text)
+        data = tomlread.loads(text, array="claim")
     except tomlread.TOMLDecodeError as exc:
         message = str(exc)
         m = re.search(r"\(at line (\d+), column (\d+)\)", message)
