@@ -32,8 +32,15 @@ differ (found on the toml-test corpus, ``tests/data/toml-test``, and by mutating
    file without one pays no walk.
 
 Where rtoml refuses what tomli accepts (a float that overflows, ``1e400``, which tomli reads
-as ``inf``; an integer beyond 64 bits; nesting deeper than 100), rtoml's failure hands the text
-to tomli. Without rtoml installed (a platform without its wheel), tomli reads everything.
+as ``inf``; an integer beyond 64 bits; nesting past rtoml's recursion limit, which refused 50
+levels of ``[{b = …}]``), rtoml's failure hands the text to tomli. Without rtoml installed (a
+platform without its wheel), tomli reads everything. Both read TOML 1.1 (tomli >= 2.5, rtoml
+>= 0.14, as pyproject.toml pins them): a pair reading different versions would differ on what
+1.1 added (newlines in inline tables, ``\\e``, ``\\xHH``, times without seconds).
+
+A claims file's ``[[claim]]`` tables are read a batch at a time (``loads(text,
+array="claim")``), so that rtoml's own document, which it builds before the Python objects,
+never holds them all (``_read_in_batches``).
 """
 
 from __future__ import annotations
