@@ -247,6 +247,23 @@ def test_ta1check_toml_and_its_errors(run, workdir, monkeypatch) -> None:
     assert "keep the API key in NCBI_API_KEY" in run("config").stderr
 
 
+def test_a_config_file_nested_too_deeply_is_bad_input_not_a_crash(run, workdir) -> None:
+    """TOML nested deeper than the parser follows: the config file it is named in a one-line
+    error (exit 2), as a claims file is; a ``pyproject.toml`` found upwards is passed over,
+    as one that is not TOML is."""
+    deep = "a = " + "[" * 100_000 + "]" * 100_000 + "\n"
+    (workdir / "ta1check.toml").write_text(deep)
+    out = run("config")
+    assert out.code == 2, out.stderr
+    assert out.stderr.strip().endswith("ta1check.toml: invalid TOML: nested too deeply")
+    assert "Traceback" not in out.stderr and len(out.stderr.strip().splitlines()) == 1
+    (workdir / "ta1check.toml").unlink()
+    (workdir / "pyproject.toml").write_text("[tool.ta1check]\n" + deep)
+    out = run("config")
+    assert out.code == 0, out.stderr
+    assert "config file: none found" in out.stdout
+
+
 def test_inline_tables_and_comments_get_the_right_lines(run, emulator, workdir) -> None:
     out = run("check", "inline.toml", "--format", "json")
     doc = json.loads(out.stdout)

@@ -176,8 +176,8 @@ def find_config_file(start: Path) -> tuple[Path, str] | None:
         if pyproject.is_file():
             try:
                 data = tomlread.loads(pyproject.read_text(encoding="utf-8"))
-            except (OSError, UnicodeDecodeError, tomlread.TOMLDecodeError):
-                continue
+            except (OSError, UnicodeDecodeError, tomlread.TOMLDecodeError, RecursionError):
+                continue  # not a config file ta1check can read: as if it were not there
             if isinstance(data.get("tool"), dict) and "ta1check" in data["tool"]:
                 return pyproject, "tool.ta1check"
     return None
@@ -254,6 +254,8 @@ def _read_file(path: Path, table: str) -> tuple[dict[str, Any], Callable[[str], 
         raise ClaimsError(path, None, None, f"cannot read the config file: {exc}") from None
     except tomlread.TOMLDecodeError as exc:
         raise ClaimsError(path, None, None, f"invalid TOML: {exc}") from None
+    except RecursionError:  # as ``claims.loads_claims`` says it
+        raise ClaimsError(path, None, None, "invalid TOML: nested too deeply") from None
     section: Any = data
     for part in table.split(".") if table else []:
         section = section.get(part, {}) if isinstance(section, dict) else {}
