@@ -279,14 +279,11 @@ def _generate_reader(cls: type) -> Reader:
     for name in names:
         lines += _field_lines(hints[name], name, f"{where}.{name}", namespace)
     if issubclass(cls, msgspec.Struct):  # built in C from the checked values
-        lines.append("    return cls(**d)")
-        exec("\n".join(lines) + "\n", namespace)  # built from the type hints alone
-        built: Reader = namespace["read"]
-        return built
-    lines.append("    x = new(cls)")
-    if not hasattr(cls, "__slots__"):
-        lines.append("    setattr(x, '__dict__', d)")
+        lines.append("    x = cls(**d)")
+    elif not hasattr(cls, "__slots__"):
+        lines += ["    x = new(cls)", "    setattr(x, '__dict__', d)"]
     else:  # a class with slots has no __dict__ to set
+        lines.append("    x = new(cls)")
         lines += [f"    setattr(x, {name!r}, d[{name!r}])" for name in names]
     lines.append("    return x")
     exec("\n".join(lines) + "\n", namespace)  # built from the type hints alone, never from data
